@@ -1,0 +1,81 @@
+package io.raftlite.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Everything a user can tune, bound from {@code raftlite.*} properties (and from rqlited-style flags,
+ * which {@link RqliteFlags} translates into those properties). The defaults start a working
+ * single node: HTTP on {@code localhost:4001}, Raft on {@code localhost:4002}, data under
+ * {@code ./raftlite-data}.
+ *
+ * @param nodeId unique, never-changing node ID; empty means the advertised Raft address
+ * @param httpAdvAddr the HTTP address other nodes and clients are told; empty means the bind address
+ * @param raftAddr the address the Raft and cluster RPC listener binds to
+ * @param raftAdvAddr the Raft address other nodes are told; empty means {@code raftAddr}
+ * @param dataDir where the Raft log, snapshots and SQLite file live
+ * @param foreignKeys enforce foreign key constraints ({@code -fk})
+ * @param allowOrigin value of {@code Access-Control-Allow-Origin}; empty for none
+ * @param authFile path of an rqlite users file; empty disables authentication
+ * @param raft Raft tuning
+ * @param writeQueue queued-write tuning
+ */
+@ConfigurationProperties("raftlite")
+public record RaftliteProperties(
+        @DefaultValue("") String nodeId,
+        @DefaultValue("") String httpAdvAddr,
+        @DefaultValue("localhost:4002") String raftAddr,
+        @DefaultValue("") String raftAdvAddr,
+        @DefaultValue("raftlite-data") Path dataDir,
+        @DefaultValue("false") boolean foreignKeys,
+        @DefaultValue("") String allowOrigin,
+        @DefaultValue("") String authFile,
+        @DefaultValue Raft raft,
+        @DefaultValue WriteQueue writeQueue) {
+
+    /**
+     * Raft tuning.
+     *
+     * @param electionTimeout how long a follower waits for a leader before standing for election
+     * @param applyTimeout how long a write waits to be committed and applied
+     * @param snapshotThreshold take a snapshot once this many entries were applied since the last one
+     * @param snapshotInterval how often the snapshot threshold is checked
+     * @param sync fsync the Raft log on every append
+     * @param readPoolSize number of read-only SQLite connections
+     */
+    public record Raft(
+            @DefaultValue("1s") Duration electionTimeout,
+            @DefaultValue("10s") Duration applyTimeout,
+            @DefaultValue("8192") long snapshotThreshold,
+            @DefaultValue("10s") Duration snapshotInterval,
+            @DefaultValue("true") boolean sync,
+            @DefaultValue("4") int readPoolSize) {
+    }
+
+    /**
+     * Queued writes ({@code /db/execute?queue}).
+     *
+     * @param capacity requests that may wait before new ones block
+     * @param batchSize requests sent together as one write
+     * @param timeout longest a request waits for its batch to fill
+     * @param transaction run each batch in one transaction
+     */
+    public record WriteQueue(
+            @DefaultValue("1024") int capacity,
+            @DefaultValue("128") int batchSize,
+            @DefaultValue("50ms") Duration timeout,
+            @DefaultValue("false") boolean transaction) {
+    }
+
+    /** The Raft address advertised to peers. */
+    public String advertisedRaftAddr() {
+        return raftAdvAddr.isBlank() ? raftAddr : raftAdvAddr;
+    }
+
+    /** The node ID, which defaults to the advertised Raft address as in rqlited. */
+    public String effectiveNodeId() {
+        return nodeId.isBlank() ? advertisedRaftAddr() : nodeId;
+    }
+}

@@ -1,0 +1,500 @@
+package io.raftlite.store;
+
+import com.alipay.sofa.jraft.Node;
+import com.alipay.sofa.jraft.RaftGroupService;
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.closure.ReadIndexClosure;
+import com.alipay.sofa.jraft.conf.Configuration;
+import com.alipay.sofa.jraft.entity.PeerId;
+import com.alipay.sofa.jraft.entity.Task;
+import com.alipay.sofa.jraft.error.RaftError;
+import com.alipay.sofa.jraft.option.NodeOptions;
+import com.alipay.sofa.jraft.option.RaftOptions;
+import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
+import com.alipay.sofa.jraft.rpc.RpcServer;
+import com.alipay.sofa.jraft.util.Endpoint;
+import io.raftlite.command.LogEntries;
+import io.raftlite.command.LogEntry;
+import io.raftlite.command.SqlRequest;
+import io.raftlite.config.HostPort;
+import io.raftlite.config.RaftliteProperties;
+import io.raftlite.db.Database;
+import io.raftlite.db.DatabaseConfig;
+import io.raftlite.db.ExecutionOptions;
+import io.raftlite.db.Statement;
+import io.raftlite.db.sql.StatementClassifier;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node: a SOFAJRaft node whose state machine is a SQLite database. Decides, for every request,
+ * whether it can be served here at the consistency asked for; if it needs the leader and this node is
+ * not the leader it throws {@link NotLeaderException} and the caller forwards or redirects.
+ *
+ * <p>Restart safety: the Raft log is replayed from the last snapshot on every start. If the node was
+ * shut down cleanly, a marker file records the index the database holds and replayed entries up to it
+ * are skipped. Otherwise (a crash) the database is discarded and rebuilt from the last snapshot plus
+ * the log, so nothing is lost and nothing applied twice.
+ *
+ * <p>Thread-safe.
+ */
+public final class Store implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Store.class);
+    static final String GROUP = "raftlite";
+    private static final String CLEAN_MARKER = "clean-shutdown";
+
+    private final RaftliteProperties props;
+    private final StoreMetrics metrics;
+    private final Path dataDir;
+    private final Path dbDir;
+    private Database db;
+    private SqlStateMachine fsm;
+    private RaftGroupService raftGroup;
+    private RpcServer rpcServer;
+    private Node node;
+    private PeerId self;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "raftlite-store-timer");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean open;
+    private final long startedAtMillis = System.currentTimeMillis();
+
+    public Store(RaftliteProperties props, StoreMetrics metrics) {
+        this.props = props;
+        this.metrics = metrics;
+        this.dataDir = props.dataDir().toAbsolutePath();
+        this.dbDir = dataDir.resolve("db");
+    }
+
+    /** Opens the database and starts the Raft node; returns once the node runs (not once it leads). */
+    public synchronized void open() {
+        try {
+            Files.createDirectories(dbDir);
+            Files.createDirectories(dataDir.resolve("raft"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + dataDir, e);
+        }
+        long cleanIndex = takeCleanMarker();
+        Path dbFile = dbDir.resolve("db.sqlite");
+        if (cleanIndex < 0) {
+            // Unknown state (first start or a crash): rebuild from snapshot + log.
+            deleteDatabaseFiles(dbFile);
+        }
+        db = Database.open(dbFile, new DatabaseConfig(props.foreignKeys(), props.raft().readPoolSize(), 5000));
+        fsm = new SqlStateMachine(db, cleanIndex, metrics);
+
+        HostPort adv = HostPort.parse(props.advertisedRaftAddr(), "raft advertised address");
+        HostPort bind = HostPort.parse(props.raftAddr(), "raft address");
+        self = new PeerId(new Endpoint(adv.host(), adv.port()), 0);
+
+        NodeOptions options = new NodeOptions();
+        options.setFsm(fsm);
+        options.setLogUri(dataDir.resolve("raft/log").toString());
+        options.setRaftMetaUri(dataDir.resolve("raft/meta").toString());
+        options.setSnapshotUri(dataDir.resolve("raft/snapshot").toString());
+        options.setElectionTimeoutMs((int) props.raft().electionTimeout().toMillis());
+        options.setSnapshotIntervalSecs(0); // snapshots are taken by threshold, below
+        options.setInitialConf(new Configuration(List.of(self)));
+        options.setSharedTimerPool(true);
+        RaftOptions raftOptions = new RaftOptions();
+        raftOptions.setSync(props.raft().sync());
+        raftOptions.setSyncMeta(true);
+        options.setRaftOptions(raftOptions);
+
+        rpcServer = RaftRpcServerFactory.createRaftRpcServer(new Endpoint(bind.host(), bind.port()));
+        raftGroup = new RaftGroupService(GROUP, self, options, rpcServer);
+        node = raftGroup.start();
+        open = true;
+        long every = Math.max(100, props.raft().snapshotInterval().toMillis());
+        scheduler.scheduleWithFixedDelay(this::snapshotIfDue, every, every, TimeUnit.MILLISECONDS);
+        log.info("node {} open: raft {} data {}", nodeId(), self, dataDir);
+    }
+
+    // ---- writes ----
+
+    /** Applies writes through the log on the leader. */
+    public StoreResult execute(List<Statement> statements, ExecutionOptions options) {
+        requireLeader();
+        return propose(LogEntry.newBuilder().setExecute(LogEntries.toProto(statements, options)).build());
+    }
+
+    /** Replaces the whole database with a SQLite file, through the log. */
+    public StoreResult load(byte[] sqliteFile) {
+        requireLeader();
+        return propose(LogEntries.load(sqliteFile));
+    }
+
+    // ---- reads ----
+
+    /** A read at the level asked for. */
+    public StoreResult query(ReadRequest request) {
+        ConsistencyLevel level = request.level();
+        if (level == ConsistencyLevel.AUTO) {
+            level = ConsistencyLevel.WEAK; // every node is a voter until read replicas exist
+        }
+        switch (level) {
+            case STRONG -> {
+                requireLeader();
+                return propose(LogEntry.newBuilder().setQuery(proto(request)).build());
+            }
+            case LINEARIZABLE -> {
+                return linearizableRead(request, request.linearizableTimeout(), false);
+            }
+            case WEAK -> {
+                requireLeader();
+                return new StoreResult(db.query(request.statements(), request.options()), 0);
+            }
+            default -> {
+                checkFreshness(request);
+                return new StoreResult(db.query(request.statements(), request.options()), 0);
+            }
+        }
+    }
+
+    /** A mixed batch: through the log if it writes or is strong, else read at the level asked for. */
+    public StoreResult request(ReadRequest request) {
+        boolean writes = request.statements().stream().anyMatch(s -> s.returnsRows() || !StatementClassifier.isReadOnly(s.sql()));
+        if (writes || request.level() == ConsistencyLevel.STRONG) {
+            requireLeader();
+            return propose(LogEntry.newBuilder().setRequest(proto(request)).build());
+        }
+        return switch (request.level()) {
+            case WEAK -> {
+                requireLeader();
+                yield new StoreResult(db.query(request.statements(), request.options()), 0);
+            }
+            case LINEARIZABLE -> linearizableRead(request, Duration.ofSeconds(1), true);
+            case NONE -> {
+                checkFreshness(request);
+                yield new StoreResult(db.query(request.statements(), request.options()), 0);
+            }
+            default -> new StoreResult(db.query(request.statements(), request.options()), 0); // auto: local, unchecked
+        };
+    }
+
+    private SqlRequest proto(ReadRequest r) {
+        return LogEntries.toProto(r.statements(), r.options());
+    }
+
+    private StoreResult linearizableRead(ReadRequest request, Duration timeout, boolean viaRequest) {
+        requireLeader();
+        CompletableFuture<Long> ready = new CompletableFuture<>();
+        node.readIndex(new byte[0], new ReadIndexClosure() {
+            @Override
+            public void run(Status status, long index, byte[] reqCtx) {
+                if (status.isOk()) {
+                    ready.complete(index);
+                } else {
+                    ready.completeExceptionally(new ApplyClosure.RaftFailure(status));
+                }
+            }
+        });
+        try {
+            ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new StoreException("index " + node.getLastCommittedIndex() + ": timeout waiting for fsm");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted");
+        } catch (ExecutionException e) {
+            // The leader has not committed an entry in its term yet: read through the log instead.
+            if (e.getCause() instanceof ApplyClosure.RaftFailure f && f.status().getRaftError() == RaftError.EAGAIN) {
+                return propose(LogEntry.newBuilder().setQuery(proto(request)).build());
+            }
+            throw translate(e.getCause());
+        }
+        return new StoreResult(db.query(request.statements(), request.options()), 0);
+    }
+
+    private void checkFreshness(ReadRequest request) {
+        // Freshness applies to followers only; a single node is always its own leader.
+        if (request.freshness() == null || request.freshness().isZero() || isLeader()) {
+            return;
+        }
+        long since = System.currentTimeMillis() - fsm.appliedAtMillis();
+        if (since > request.freshness().toMillis()) {
+            throw new StoreException("stale read");
+        }
+    }
+
+    private StoreResult propose(LogEntry entry) {
+        ApplyClosure closure = new ApplyClosure(entry);
+        node.apply(new Task(java.nio.ByteBuffer.wrap(entry.toByteArray()), closure));
+        try {
+            return closure.future().get(props.raft().applyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new StoreException("timeout applying to Raft log");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted");
+        } catch (ExecutionException e) {
+            throw translate(e.getCause());
+        }
+    }
+
+    private RuntimeException translate(Throwable cause) {
+        if (cause instanceof ApplyClosure.RaftFailure f) {
+            RaftError err = f.status().getRaftError();
+            if (err == RaftError.EPERM) {
+                return new NotLeaderException(leaderRaftAddress());
+            }
+            return new StoreException(f.getMessage());
+        }
+        if (cause instanceof RuntimeException r) {
+            return r;
+        }
+        return new StoreException(String.valueOf(cause));
+    }
+
+    private void requireLeader() {
+        if (!open) {
+            throw new StoreException("store not open");
+        }
+        if (!node.isLeader()) {
+            throw new NotLeaderException(leaderRaftAddress());
+        }
+    }
+
+    // ---- backups and snapshots ----
+
+    /** Writes a consistent SQLite copy of the local database to {@code out}. */
+    public void backup(OutputStream out) throws IOException {
+        Path tmp = Files.createTempFile(dbDir, "backup-", ".sqlite");
+        try {
+            db.backupTo(tmp);
+            Files.copy(tmp, out);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Writes the local database as SQL text, optionally only some tables. */
+    public void dumpSql(OutputStream out, List<String> tables) throws IOException {
+        db.dumpSql(out, tables);
+    }
+
+    /**
+     * Takes a snapshot now.
+     *
+     * @return false if there was nothing new to snapshot
+     */
+    public boolean snapshot() {
+        if (fsm.appliedIndex() <= fsm.lastSnapshotIndex()) {
+            return false;
+        }
+        CompletableFuture<Status> done = new CompletableFuture<>();
+        node.snapshot(done::complete);
+        try {
+            Status st = done.get(5, TimeUnit.MINUTES);
+            if (!st.isOk()) {
+                throw new StoreException("snapshot: " + st.getErrorMsg());
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new StoreException("snapshot: " + e.getMessage());
+        }
+    }
+
+    private void snapshotIfDue() {
+        try {
+            if (open && fsm.appliedIndex() - fsm.lastSnapshotIndex() >= props.raft().snapshotThreshold()) {
+                node.snapshot(st -> {
+                    if (!st.isOk()) {
+                        log.warn("automatic snapshot failed: {}", st);
+                    }
+                });
+            }
+        } catch (RuntimeException e) {
+            log.warn("automatic snapshot check failed", e);
+        }
+    }
+
+    // ---- state ----
+
+    public boolean isOpen() {
+        return open;
+    }
+
+    public boolean isLeader() {
+        return open && node.isLeader();
+    }
+
+    /** The leader's Raft address, or empty if none is known. */
+    public String leaderRaftAddress() {
+        if (!open) {
+            return "";
+        }
+        PeerId leader = node.getLeaderId();
+        return leader == null || leader.isEmpty() ? "" : leader.getEndpoint().toString();
+    }
+
+    /** The leader's node ID; with a single node, this node's ID. Empty if no leader is known. */
+    public String leaderNodeId() {
+        String addr = leaderRaftAddress();
+        return addr.isEmpty() ? "" : addr.equals(self.getEndpoint().toString()) ? nodeId() : addr;
+    }
+
+    /** Open, leader known, and the log applied up to what this node knows is committed. */
+    public boolean isReady() {
+        return open && !fsm.errored() && !leaderRaftAddress().isEmpty()
+                && fsm.appliedIndex() >= node.getLastCommittedIndex();
+    }
+
+    public String nodeId() {
+        return props.effectiveNodeId();
+    }
+
+    public String raftAddress() {
+        return self == null ? props.advertisedRaftAddr() : self.getEndpoint().toString();
+    }
+
+    public long appliedIndex() {
+        return fsm == null ? 0 : fsm.appliedIndex();
+    }
+
+    public long commitIndex() {
+        return open ? node.getLastCommittedIndex() : 0;
+    }
+
+    public long lastLogIndex() {
+        return open ? node.getLastLogIndex() : 0;
+    }
+
+    public long lastSnapshotIndex() {
+        return fsm == null ? 0 : fsm.lastSnapshotIndex();
+    }
+
+    /** The current Raft term. */
+    public long term() {
+        if (!open) {
+            return 0;
+        }
+        try {
+            java.lang.reflect.Field f = node.getClass().getDeclaredField("currTerm");
+            f.setAccessible(true);
+            return f.getLong(node);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return Math.max(0, fsm.leaderTerm());
+        }
+    }
+
+    public String raftState() {
+        if (!open) {
+            return "Shutdown";
+        }
+        if (node.isLeader()) {
+            return "Leader";
+        }
+        return leaderRaftAddress().isEmpty() ? "Candidate" : "Follower";
+    }
+
+    public List<PeerId> peers() {
+        return open ? node.listPeers() : List.of();
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public long startedAtMillis() {
+        return startedAtMillis;
+    }
+
+    // ---- lifecycle ----
+
+    @Override
+    public synchronized void close() {
+        if (!open) {
+            return;
+        }
+        open = false;
+        scheduler.shutdownNow();
+        raftGroup.shutdown();
+        try {
+            raftGroup.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long index = fsm.appliedIndex();
+        db.close();
+        writeCleanMarker(index);
+        log.info("node {} closed at applied index {}", nodeId(), index);
+    }
+
+    private long takeCleanMarker() {
+        Path marker = dbDir.resolve(CLEAN_MARKER);
+        long index = -1;
+        try {
+            if (Files.exists(marker) && Files.exists(dbDir.resolve("db.sqlite"))) {
+                index = Long.parseLong(Files.readString(marker, StandardCharsets.US_ASCII).trim());
+            }
+            if (Files.deleteIfExists(marker)) {
+                fsyncDirectory(dbDir);
+            }
+        } catch (IOException | NumberFormatException e) {
+            log.warn("ignoring unreadable clean-shutdown marker; rebuilding the database", e);
+            index = -1;
+        }
+        return index;
+    }
+
+    private void writeCleanMarker(long index) {
+        try {
+            Path tmp = dbDir.resolve(CLEAN_MARKER + ".tmp");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(java.nio.ByteBuffer.wrap(Long.toString(index).getBytes(StandardCharsets.US_ASCII)));
+                ch.force(true);
+            }
+            try (FileChannel ch = FileChannel.open(dbDir.resolve("db.sqlite"), StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, dbDir.resolve(CLEAN_MARKER), StandardCopyOption.ATOMIC_MOVE);
+            fsyncDirectory(dbDir);
+        } catch (IOException e) {
+            log.warn("cannot write clean-shutdown marker; the next start rebuilds the database", e);
+        }
+    }
+
+    private static void deleteDatabaseFiles(Path dbFile) {
+        try {
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                Files.deleteIfExists(Path.of(dbFile + suffix));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+}
