@@ -50,6 +50,7 @@ final class SqlStateMachine extends StateMachineAdapter {
     private volatile long leaderTerm = -1;
     private volatile long lastSnapshotIndex;
     private volatile boolean errored;
+    private final AtomicLong snapshots = new AtomicLong();
 
     SqlStateMachine(Database db, long cleanIndex, StoreMetrics metrics) {
         this.db = db;
@@ -76,6 +77,10 @@ final class SqlStateMachine extends StateMachineAdapter {
 
     long lastSnapshotIndex() {
         return lastSnapshotIndex;
+    }
+
+    long snapshotCount() {
+        return snapshots.get();
     }
 
     boolean errored() {
@@ -163,6 +168,7 @@ final class SqlStateMachine extends StateMachineAdapter {
                     return;
                 }
                 lastSnapshotIndex = index;
+                snapshots.incrementAndGet();
                 metrics.recordSnapshot(System.nanoTime() - start);
                 done.run(Status.OK());
             } catch (RuntimeException e) {

@@ -276,11 +276,16 @@ public final class Store implements AutoCloseable {
 
     // ---- backups and snapshots ----
 
-    /** Writes a consistent SQLite copy of the local database to {@code out}. */
-    public void backup(OutputStream out) throws IOException {
+    /**
+     * Writes a consistent SQLite copy of the local database to {@code out}, optionally VACUUMed or
+     * in the DELETE journal mode.
+     */
+    public void backup(OutputStream out, boolean vacuum, boolean deleteJournalMode) throws IOException {
         Path tmp = Files.createTempFile(dbDir, "backup-", ".sqlite");
         try {
+            Files.delete(tmp);
             db.backupTo(tmp);
+            io.raftlite.db.BackupCopies.finish(tmp, vacuum, deleteJournalMode);
             Files.copy(tmp, out);
         } finally {
             Files.deleteIfExists(tmp);
@@ -359,7 +364,7 @@ public final class Store implements AutoCloseable {
     /** Open, leader known, and the log applied up to what this node knows is committed. */
     public boolean isReady() {
         return open && !fsm.errored() && !leaderRaftAddress().isEmpty()
-                && fsm.appliedIndex() >= node.getLastCommittedIndex();
+                && raftAppliedIndex() >= node.getLastCommittedIndex();
     }
 
     public String nodeId() {
@@ -374,12 +379,25 @@ public final class Store implements AutoCloseable {
         return fsm == null ? 0 : fsm.appliedIndex();
     }
 
+    /**
+     * The index Raft has applied, counting configuration entries that never reach SQLite; compare
+     * this, not {@link #appliedIndex()}, with the commit index.
+     */
+    public long raftAppliedIndex() {
+        return open ? node.getLastAppliedLogIndex() : 0;
+    }
+
     public long commitIndex() {
         return open ? node.getLastCommittedIndex() : 0;
     }
 
     public long lastLogIndex() {
         return open ? node.getLastLogIndex() : 0;
+    }
+
+    /** Snapshots saved since this node started. */
+    public long snapshotCount() {
+        return fsm == null ? 0 : fsm.snapshotCount();
     }
 
     public long lastSnapshotIndex() {

@@ -1,0 +1,187 @@
+package io.raftlite.db;
+
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.sqlite.ProgressHandler;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.core.CoreStatement;
+import org.sqlite.core.DB;
+
+/**
+ * One sqlite-jdbc connection plus what raftlite keeps beside it: a per-statement deadline enforced
+ * by a progress handler. Not thread-safe: one user at a time.
+ */
+final class Conn implements AutoCloseable {
+    /** How many SQLite VM instructions run between two deadline checks. */
+    private static final int PROGRESS_INTERVAL = 1000;
+
+    private final SQLiteConnection jdbc;
+    private final boolean readOnly;
+    private volatile long deadlineNanos;
+    private boolean handlerInstalled;
+    private boolean deadlineHit;
+    private PreparedStatement countersStatement;
+
+    private Conn(SQLiteConnection jdbc, boolean readOnly) {
+        this.jdbc = jdbc;
+        this.readOnly = readOnly;
+    }
+
+    /** The read-write connection: WAL, synchronous=OFF, wal_autocheckpoint=0, foreign keys per config. */
+    static Conn openReadWrite(Path file, DatabaseConfig config) throws SQLException {
+        SQLiteConfig c = new SQLiteConfig();
+        c.setBusyTimeout(config.busyTimeoutMillis());
+        c.enforceForeignKeys(config.foreignKeys());
+        SQLiteConnection jdbc = (SQLiteConnection) c.createConnection("jdbc:sqlite:" + file);
+        Conn conn = new Conn(jdbc, false);
+        try {
+            String mode = conn.queryString("PRAGMA journal_mode=WAL");
+            if (!"wal".equalsIgnoreCase(mode)) {
+                throw new SQLException("cannot switch to WAL mode, journal_mode is " + mode);
+            }
+            conn.exec("PRAGMA synchronous=OFF");
+            conn.exec("PRAGMA wal_autocheckpoint=0");
+            conn.exec("PRAGMA busy_timeout=" + config.busyTimeoutMillis());
+            conn.exec("PRAGMA foreign_keys=" + (config.foreignKeys() ? "ON" : "OFF"));
+        } catch (SQLException e) {
+            conn.close();
+            throw e;
+        }
+        return conn;
+    }
+
+    /** A read-only connection: opened read-only, query_only=1, wal_autocheckpoint=1000. */
+    static Conn openReadOnly(Path file, DatabaseConfig config) throws SQLException {
+        SQLiteConfig c = new SQLiteConfig();
+        c.setReadOnly(true);
+        c.setBusyTimeout(config.busyTimeoutMillis());
+        SQLiteConnection jdbc = (SQLiteConnection) c.createConnection("jdbc:sqlite:" + file);
+        Conn conn = new Conn(jdbc, true);
+        try {
+            conn.exec("PRAGMA query_only=1");
+            conn.exec("PRAGMA busy_timeout=" + config.busyTimeoutMillis());
+            conn.exec("PRAGMA wal_autocheckpoint=1000");
+        } catch (SQLException e) {
+            conn.close();
+            throw e;
+        }
+        return conn;
+    }
+
+    SQLiteConnection jdbc() {
+        return jdbc;
+    }
+
+    DB db() {
+        return jdbc.getDatabase();
+    }
+
+    boolean isReadOnly() {
+        return readOnly;
+    }
+
+    /**
+     * Client SQL is always prepared, never given to {@code Statement.execute(String)}: only that path of
+     * sqlite-jdbc interprets text starting with {@code backup}/{@code restore} as its own commands.
+     */
+    PreparedStatement prepare(String sql) throws SQLException {
+        return jdbc.prepareStatement(sql);
+    }
+
+    /** Runs fixed, trusted SQL to completion (one statement). */
+    void exec(String sql) throws SQLException {
+        try (PreparedStatement ps = jdbc.prepareStatement(sql)) {
+            if (ps.execute()) {
+                try (var rs = ps.getResultSet()) {
+                    while (rs.next()) {
+                        // drain
+                    }
+                }
+            }
+        }
+    }
+
+    /** Runs fixed SQL and returns the first column of its first row as text (null if no row). */
+    String queryString(String sql) throws SQLException {
+        try (PreparedStatement ps = jdbc.prepareStatement(sql); var rs = ps.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /** {@code changes()} and {@code last_insert_rowid()} of this connection, right now. */
+    long[] counters() throws SQLException {
+        if (countersStatement == null) {
+            countersStatement = jdbc.prepareStatement("SELECT changes(), last_insert_rowid()");
+        }
+        countersStatement.execute();
+        return ((CoreStatement) countersStatement).pointer.safeRun((db, ptr) -> {
+            long[] r = {db.column_long(ptr, 0), db.column_long(ptr, 1)};
+            db.reset(ptr);
+            return r;
+        });
+    }
+
+    /** Arms the deadline for the next statement; null or non-positive timeout disarms it. */
+    void armDeadline(Duration timeout) throws SQLException {
+        deadlineHit = false;
+        if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+            deadlineNanos = 0;
+            return;
+        }
+        if (!handlerInstalled) {
+            ProgressHandler.setHandler(jdbc, PROGRESS_INTERVAL, new ProgressHandler() {
+                @Override
+                protected int progress() {
+                    long d = deadlineNanos;
+                    if (d != 0 && System.nanoTime() - d >= 0) {
+                        deadlineHit = true;
+                        return 1;
+                    }
+                    return 0;
+                }
+            });
+            handlerInstalled = true;
+        }
+        long d = System.nanoTime() + timeout.toNanos();
+        deadlineNanos = d == 0 ? 1 : d;
+    }
+
+    /** Disarms the deadline and removes the progress handler. */
+    void disarmDeadline() {
+        deadlineNanos = 0;
+        if (handlerInstalled) {
+            try {
+                ProgressHandler.clearHandler(jdbc);
+            } catch (SQLException e) {
+                // the connection is unusable anyway; closing will report it
+            }
+            handlerInstalled = false;
+        }
+    }
+
+    /** True if the progress handler interrupted SQLite because the armed deadline had passed. */
+    boolean deadlineHit() {
+        return deadlineHit;
+    }
+
+    /** Rolls back whatever transaction is open, ignoring "no transaction is active". */
+    void rollbackQuietly() {
+        try {
+            exec("ROLLBACK");
+        } catch (SQLException e) {
+            // nothing open, or already rolled back by SQLite
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            jdbc.close();
+        } catch (SQLException e) {
+            // best effort
+        }
+    }
+}

@@ -1,0 +1,477 @@
+package io.raftlite.db;
+
+import io.raftlite.db.sql.StatementClassifier;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+/**
+ * One SQLite database file: a single read-write connection and a pool of read-only connections.
+ *
+ * <p>Thread-safety: {@link #execute}, {@link #request} and {@link #replaceWith} must be called from
+ * one thread at a time (the Raft apply thread); reads, backups and status may be called from any
+ * thread concurrently with them.
+ */
+public final class Database implements AutoCloseable {
+    private static final List<String> REPORTED_PRAGMAS =
+            List.of("synchronous", "journal_mode", "foreign_keys", "wal_autocheckpoint", "busy_timeout");
+
+    private final Path file;
+    private final DatabaseConfig config;
+    /** Readers (and the writer's batches) hold the read side; replacing and closing hold the write side. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    /** Serialises use of the read-write connection (batches, checkpoints, pragma reads). */
+    private final ReentrantLock writer = new ReentrantLock();
+    private final Set<Pinned> pins = ConcurrentHashMap.newKeySet();
+    private final String sqliteVersion;
+    private Conn rw;
+    private ReadPool pool;
+    private volatile boolean closed;
+
+    private Database(Path file, DatabaseConfig config) {
+        this.file = file;
+        this.config = config;
+        openConnections();
+        try {
+            this.sqliteVersion = rw.jdbc().libversion();
+        } catch (SQLException e) {
+            closeConnections();
+            throw new DatabaseException("cannot read the SQLite version: " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens (creating if needed) the database at {@code file} in WAL mode. */
+    public static Database open(Path file, DatabaseConfig config) {
+        Path abs = file.toAbsolutePath();
+        try {
+            if (abs.getParent() != null) {
+                Files.createDirectories(abs.getParent());
+            }
+        } catch (IOException e) {
+            throw new DatabaseException("cannot create directory for " + abs + ": " + e.getMessage(), e);
+        }
+        return new Database(abs, config == null ? DatabaseConfig.DEFAULT : config);
+    }
+
+    /** Runs writes on the read-write connection; a statement flagged {@code returnsRows} yields rows. */
+    public List<StatementResult> execute(List<Statement> statements, ExecutionOptions options) {
+        return onWriter(() -> runOnWriter(statements, opts(options), false));
+    }
+
+    /** Runs reads on a read-only connection; writes fail with {@code attempt to change database via query operation}. */
+    public List<StatementResult> query(List<Statement> statements, ExecutionOptions options) {
+        ExecutionOptions o = opts(options);
+        return withReader(conn -> {
+            List<StatementResult> results = new ArrayList<>(statements.size());
+            boolean tx = o.transaction();
+            boolean began = false;
+            if (tx) {
+                try {
+                    conn.exec("BEGIN");
+                    began = true;
+                } catch (SQLException e) {
+                    results.add(new StatementResult.Error(SqliteErrors.message(e)));
+                    return Collections.unmodifiableList(results);
+                }
+            }
+            boolean mayLeaveTransaction = false;
+            try {
+                for (Statement st : statements) {
+                    if (st.sql().isEmpty()) {
+                        continue;
+                    }
+                    mayLeaveTransaction |= mentionsTransaction(st.sql());
+                    results.add(StatementRunner.query(conn, st, o));
+                }
+            } finally {
+                if (began || mayLeaveTransaction) {
+                    // a read transaction has nothing to commit; ending it any way releases the snapshot
+                    conn.rollbackQuietly();
+                }
+            }
+            return Collections.unmodifiableList(results);
+        });
+    }
+
+    /** Runs a mixed batch on the read-write connection: read-only statements give rows, others counters. */
+    public List<StatementResult> request(List<Statement> statements, ExecutionOptions options) {
+        return onWriter(() -> runOnWriter(statements, opts(options), true));
+    }
+
+    /** Writes a consistent copy of the database as a SQLite file (WAL content included). */
+    public void backupTo(Path target) {
+        withReader(conn -> {
+            try {
+                beginSnapshot(conn);
+                copy(conn, target);
+            } catch (SQLException e) {
+                throw new DatabaseException("backup failed: " + SqliteErrors.message(e), e);
+            } finally {
+                conn.rollbackQuietly();
+            }
+            return null;
+        });
+    }
+
+    /** Writes the database as SQL text in the layout of {@code sqlite3 .dump}; null or empty tables = all. */
+    public void dumpSql(OutputStream out, List<String> tables) throws IOException {
+        IOException failure = withReader(conn -> {
+            try {
+                beginSnapshot(conn);
+                SqlDumper.dump(conn, out, tables);
+                return null;
+            } catch (IOException e) {
+                return e;
+            } catch (SQLException e) {
+                throw new DatabaseException("dump failed: " + SqliteErrors.message(e), e);
+            } finally {
+                conn.rollbackQuietly();
+            }
+        });
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * Pins the current state (a read transaction on a dedicated connection) so that it can be copied
+     * later, from another thread, while writes go on. Call on the apply thread.
+     */
+    public PinnedCopy pin() {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            Conn conn;
+            try {
+                conn = Conn.openReadOnly(file, config);
+            } catch (SQLException e) {
+                throw new DatabaseException("cannot open a connection to pin: " + SqliteErrors.message(e), e);
+            }
+            try {
+                beginSnapshot(conn);
+            } catch (SQLException e) {
+                conn.rollbackQuietly();
+                conn.close();
+                throw new DatabaseException("cannot pin: " + SqliteErrors.message(e), e);
+            }
+            Pinned p = new Pinned(conn);
+            pins.add(p);
+            return p;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** Replaces the whole database with the SQLite file at {@code source}; waits for running reads. */
+    public void replaceWith(Path source) {
+        lifecycle.writeLock().lock();
+        try {
+            ensureOpen();
+            for (Pinned p : List.copyOf(pins)) {
+                p.invalidate();
+            }
+            closeConnections();
+            try {
+                Path tmp = file.resolveSibling(file.getFileName() + ".replace.tmp");
+                Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+                try {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+                Files.deleteIfExists(sibling(file, "-wal"));
+                Files.deleteIfExists(sibling(file, "-shm"));
+            } catch (IOException e) {
+                throw new DatabaseException("cannot replace " + file + " with " + source + ": " + e.getMessage(), e);
+            } finally {
+                openConnections();
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    /** Size in bytes of the main file and of the WAL file. */
+    public long fileSize() {
+        return sizeOf(file);
+    }
+
+    public long walSize() {
+        return sizeOf(sibling(file, "-wal"));
+    }
+
+    public Path path() {
+        return file;
+    }
+
+    /** SQLite library version, e.g. {@code 3.50.4}. */
+    public String sqliteVersion() {
+        return sqliteVersion;
+    }
+
+    /** The pragmas rqlite reports, as strings: {@code {"rw":{...},"ro":{...}}}. */
+    public Map<String, Map<String, String>> pragmas() {
+        Map<String, String> rwPragmas = onWriter(() -> readPragmas(rw));
+        Map<String, String> roPragmas = withReader(this::readPragmas);
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        out.put("rw", rwPragmas);
+        out.put("ro", roPragmas);
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** Checkpoints the WAL into the main file (TRUNCATE) if no reader prevents it. */
+    public void checkpoint() {
+        onWriter(() -> {
+            try {
+                rw.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+            } catch (SQLException e) {
+                throw new DatabaseException("checkpoint failed: " + SqliteErrors.message(e), e);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Pinned p : List.copyOf(pins)) {
+                p.invalidate();
+            }
+            closeConnections();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    /** A pinned, consistent view of the database that can be copied once to a file, then closed. */
+    public interface PinnedCopy extends AutoCloseable {
+        void copyTo(Path target);
+
+        @Override
+        void close();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private final class Pinned implements PinnedCopy {
+        private Conn conn;
+
+        Pinned(Conn conn) {
+            this.conn = conn;
+        }
+
+        @Override
+        public void copyTo(Path target) {
+            lifecycle.readLock().lock();
+            try {
+                synchronized (this) {
+                    if (conn == null) {
+                        throw new DatabaseException("pinned copy is closed or was invalidated by a replace");
+                    }
+                    try {
+                        copy(conn, target);
+                    } catch (SQLException e) {
+                        throw new DatabaseException("copy of pinned state failed: " + SqliteErrors.message(e), e);
+                    }
+                }
+            } finally {
+                lifecycle.readLock().unlock();
+            }
+        }
+
+        synchronized void invalidate() {
+            if (conn != null) {
+                conn.rollbackQuietly();
+                conn.close();
+                conn = null;
+            }
+            pins.remove(this);
+        }
+
+        @Override
+        public void close() {
+            invalidate();
+        }
+    }
+
+    private List<StatementResult> runOnWriter(List<Statement> statements, ExecutionOptions o, boolean classify) {
+        List<StatementResult> results = new ArrayList<>(statements.size());
+        boolean tx = o.transaction();
+        if (tx) {
+            try {
+                rw.exec("BEGIN");
+            } catch (SQLException e) {
+                results.add(new StatementResult.Error(SqliteErrors.message(e)));
+                return Collections.unmodifiableList(results);
+            }
+        }
+        for (Statement st : statements) {
+            if (st.sql().isEmpty()) {
+                continue;
+            }
+            StatementResult r = classify && StatementClassifier.isReadOnly(st.sql())
+                    ? StatementRunner.query(rw, st, o)
+                    : StatementRunner.execute(rw, st, o);
+            results.add(r);
+            if (tx && r instanceof StatementResult.Error) {
+                rw.rollbackQuietly();
+                return Collections.unmodifiableList(results);
+            }
+        }
+        if (tx) {
+            try {
+                rw.exec("COMMIT");
+            } catch (SQLException e) {
+                results.add(new StatementResult.Error(SqliteErrors.message(e)));
+                rw.rollbackQuietly();
+            }
+        }
+        return Collections.unmodifiableList(results);
+    }
+
+    private Map<String, String> readPragmas(Conn conn) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : REPORTED_PRAGMAS) {
+            try {
+                out.put(name, conn.queryString("PRAGMA " + name));
+            } catch (SQLException e) {
+                throw new DatabaseException("cannot read PRAGMA " + name + ": " + SqliteErrors.message(e), e);
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** Starts a read transaction and reads, so that the connection holds a snapshot. */
+    private static void beginSnapshot(Conn conn) throws SQLException {
+        conn.exec("BEGIN");
+        conn.queryString("SELECT count(*) FROM sqlite_master");
+    }
+
+    /** Copies the state {@code conn} sees (its open read transaction, if any) to {@code target} with the online backup API. */
+    private static void copy(Conn conn, Path target) throws SQLException {
+        try {
+            Path abs = target.toAbsolutePath();
+            Files.deleteIfExists(abs);
+            Files.deleteIfExists(sibling(abs, "-wal"));
+            Files.deleteIfExists(sibling(abs, "-shm"));
+            Files.deleteIfExists(sibling(abs, "-journal"));
+            if (abs.getParent() != null) {
+                Files.createDirectories(abs.getParent());
+            }
+            int rc = conn.db().backup("main", abs.toString(), null);
+            if (rc != 0 && rc != 101) {
+                throw new DatabaseException("backup to " + abs + " failed with SQLite code " + rc);
+            }
+        } catch (IOException e) {
+            throw new DatabaseException("cannot prepare backup target " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean mentionsTransaction(String sql) {
+        String s = sql.toLowerCase(Locale.ROOT);
+        return s.contains("begin") || s.contains("savepoint");
+    }
+
+    private static ExecutionOptions opts(ExecutionOptions o) {
+        return o == null ? ExecutionOptions.DEFAULT : o;
+    }
+
+    private static Path sibling(Path p, String suffix) {
+        return p.resolveSibling(p.getFileName() + suffix);
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.exists(p) ? Files.size(p) : 0;
+        } catch (IOException e) {
+            throw new DatabaseException("cannot stat " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new DatabaseException("database " + file + " is closed");
+        }
+    }
+
+    private <T> T onWriter(Supplier<T> work) {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            writer.lock();
+            try {
+                return work.get();
+            } finally {
+                writer.unlock();
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private interface ReaderWork<T> {
+        T run(Conn conn);
+    }
+
+    private <T> T withReader(ReaderWork<T> work) {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            ReadPool p = pool;
+            Conn conn = p.borrow();
+            try {
+                return work.run(conn);
+            } finally {
+                p.release(conn);
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private void openConnections() {
+        try {
+            rw = Conn.openReadWrite(file, config);
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot open " + file + ": " + SqliteErrors.message(e), e);
+        }
+        try {
+            pool = ReadPool.open(file, config);
+        } catch (SQLException e) {
+            rw.close();
+            rw = null;
+            throw new DatabaseException("cannot open read connections to " + file + ": " + SqliteErrors.message(e), e);
+        }
+    }
+
+    private void closeConnections() {
+        if (pool != null) {
+            pool.close();
+            pool = null;
+        }
+        if (rw != null) {
+            rw.close();
+            rw = null;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.raftlite.db.sql;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** Splits SQL text into the statements SQLite would run one after another. Thread-safe, stateless. */
+public final class SqlScript {
+    /** SQLite's default {@code SQLITE_MAX_VARIABLE_NUMBER}; a larger {@code ?NNN} is an error there. */
+    static final int MAX_PARAMETER_NUMBER = 32766;
+
+    private SqlScript() {
+    }
+
+    /**
+     * Splits {@code text} at top-level semicolons, understanding quotes, comments and
+     * {@code CREATE TRIGGER ... BEGIN ... END}. Pieces that hold nothing but whitespace, comments or
+     * semicolons are dropped. Unterminated quotes or comments leave the rest as one piece, so SQLite
+     * reports the syntax error.
+     *
+     * <p>Each piece's text runs from its first to its last token (surrounding whitespace and comments
+     * are cut, comments inside are kept byte for byte). Its parameter indexes are the ones SQLite
+     * assigns: {@code ?} takes the largest index so far plus one, {@code ?NNN} takes NNN, a named
+     * parameter takes the largest plus one when first seen and keeps it when repeated.
+     *
+     * @param text SQL text, not null
+     * @return the statements in order; empty if there are none
+     */
+    public static List<SqlStatementText> split(String text) {
+        Objects.requireNonNull(text, "text");
+        List<SqlStatementText> result = new ArrayList<>();
+        for (List<Token> statement : StatementSplitter.split(SqlLexer.tokenize(text))) {
+            result.add(describe(text, statement));
+        }
+        return result;
+    }
+
+    private static SqlStatementText describe(String text, List<Token> statement) {
+        String sql = text.substring(statement.get(0).start(), statement.get(statement.size() - 1).end());
+        int max = 0;
+        Map<String, Integer> named = new HashMap<>();
+        for (Token token : statement) {
+            if (token.type() != Token.Type.PARAMETER) {
+                continue;
+            }
+            String name = token.text();
+            if (name.equals("?")) {
+                max++;
+            } else if (name.charAt(0) == '?') {
+                int number = parseParameterNumber(name.substring(1));
+                if (number > 0) {
+                    max = Math.max(max, number);
+                }
+            } else if (!named.containsKey(name)) {
+                max++;
+                named.put(name, max);
+            }
+        }
+        return new SqlStatementText(sql, max, named);
+    }
+
+    /** NNN of {@code ?NNN}, or -1 if SQLite would reject it as out of range. */
+    private static int parseParameterNumber(String digits) {
+        int firstNonZero = 0;
+        while (firstNonZero < digits.length() - 1 && digits.charAt(firstNonZero) == '0') {
+            firstNonZero++;
+        }
+        digits = digits.substring(firstNonZero);
+        if (digits.isEmpty() || digits.length() > 9) {
+            return -1;
+        }
+        int number = Integer.parseInt(digits);
+        return number >= 1 && number <= MAX_PARAMETER_NUMBER ? number : -1;
+    }
+}

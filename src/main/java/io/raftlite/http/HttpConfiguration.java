@@ -1,0 +1,61 @@
+package io.raftlite.http;
+
+import io.raftlite.auth.CredentialStore;
+import io.raftlite.config.NodeConfiguration.NodeVersion;
+import io.raftlite.config.RaftliteProperties;
+import io.raftlite.db.sql.StatementRewriter;
+import io.raftlite.metrics.RequestMetrics;
+import io.raftlite.store.Store;
+import io.raftlite.store.WriteQueue;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+/** Wires the rqlite-compatible HTTP layer. */
+@Configuration(proxyBeanMethods = false)
+public class HttpConfiguration {
+
+    /** The HTTP address this node advertises ({@code host:port}, no scheme). */
+    @Bean
+    AdvertisedHttpAddress advertisedHttpAddress(RaftliteProperties props, @Value("${server.address:localhost}") String host,
+            @Value("${server.port:4001}") int port) {
+        return new AdvertisedHttpAddress(props.httpAdvAddr().isBlank() ? host + ":" + port : props.httpAdvAddr());
+    }
+
+    @Bean
+    FilterRegistrationBean<RqliteProtocolFilter> rqliteProtocolFilter(CredentialStore credentials, RaftliteProperties props,
+            NodeVersion version) {
+        FilterRegistrationBean<RqliteProtocolFilter> reg =
+                new FilterRegistrationBean<>(new RqliteProtocolFilter(credentials, props, version.value()));
+        reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        reg.addUrlPatterns("/*");
+        return reg;
+    }
+
+    @Bean
+    StatementParser statementParser() {
+        return new StatementParser();
+    }
+
+    @Bean
+    LeaderRouting leaderRouting() {
+        return new LeaderRouting();
+    }
+
+    @Bean
+    HttpMetrics httpMetrics(RequestMetrics meters) {
+        return new HttpMetrics(meters);
+    }
+
+    @Bean
+    StatusReport statusReport(Store store, WriteQueue queue, RaftliteProperties props, NodeVersion version,
+            AdvertisedHttpAddress http, CredentialStore credentials) {
+        return new StatusReport(store, queue, props, version.value(), http.value(), credentials.enabled());
+    }
+
+    /** {@code host:port} of this node's HTTP API as others should reach it. */
+    public record AdvertisedHttpAddress(String value) {
+    }
+}

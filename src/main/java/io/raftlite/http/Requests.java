@@ -1,0 +1,60 @@
+package io.raftlite.http;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+/** What {@link RqliteProtocolFilter} attached to a request, and facts about its body. */
+final class Requests {
+    private Requests() {
+    }
+
+    static QueryParams params(HttpServletRequest request) {
+        Object p = request.getAttribute(RqliteProtocolFilter.QUERY_PARAMS);
+        return p instanceof QueryParams q ? q : QueryParams.parse(request.getQueryString());
+    }
+
+    /** Largest request body read into memory. */
+    static final int MAX_BODY_BYTES = 512 * 1024 * 1024;
+
+    /**
+     * The raw request body, read directly so that no form decoding gets in the way.
+     *
+     * @throws BadRequestException 413 if larger than {@link #MAX_BODY_BYTES}, 400 if it cannot be read
+     */
+    static byte[] body(HttpServletRequest request) {
+        long declared = request.getContentLengthLong();
+        if (declared > MAX_BODY_BYTES) {
+            throw new BadRequestException(413, "request body too large");
+        }
+        try (java.io.InputStream in = request.getInputStream()) {
+            byte[] data = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (data.length > MAX_BODY_BYTES) {
+                throw new BadRequestException(413, "request body too large");
+            }
+            return data;
+        } catch (java.io.IOException e) {
+            throw new BadRequestException("cannot read request body: " + e.getMessage());
+        }
+    }
+
+    /** The body, or empty if it cannot be read. */
+    static byte[] bodyOrEmpty(HttpServletRequest request) {
+        try {
+            return body(request);
+        } catch (BadRequestException e) {
+            return new byte[0];
+        }
+    }
+
+    static boolean isPlainText(HttpServletRequest request) {
+        String ct = request.getContentType();
+        return ct != null && ct.regionMatches(true, 0, "text/plain", 0, 10);
+    }
+
+    static String username(HttpServletRequest request) {
+        return (String) request.getAttribute(RqliteProtocolFilter.USERNAME);
+    }
+
+    static String password(HttpServletRequest request) {
+        return (String) request.getAttribute(RqliteProtocolFilter.PASSWORD);
+    }
+}

@@ -1,0 +1,157 @@
+package io.raftlite.http;
+
+import io.raftlite.auth.CredentialStore;
+import io.raftlite.auth.Permission;
+import io.raftlite.config.RaftliteProperties;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Everything rqlite does to a request before a handler sees it, in rqlite's order: version and CORS
+ * headers on every response, {@code OPTIONS} answered 200, the query string validated (400), the
+ * path routed with rqlite's prefix rules (404, empty body), permissions checked (401, empty body),
+ * the method checked (405, empty body). Spring's own endpoints (actuator, OpenAPI, Swagger UI) pass
+ * through untouched apart from the headers.
+ */
+public final class RqliteProtocolFilter extends OncePerRequestFilter {
+    static final String QUERY_PARAMS = "raftlite.queryParams";
+    static final String USERNAME = "raftlite.username";
+    static final String PASSWORD = "raftlite.password";
+
+    private final CredentialStore credentials;
+    private final RaftliteProperties props;
+    private final String version;
+
+    public RqliteProtocolFilter(CredentialStore credentials, RaftliteProperties props, String version) {
+        this.credentials = credentials;
+        this.props = props;
+        this.version = version;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        response.setHeader("X-RQLITE-VERSION", version);
+        response.setHeader("Access-Control-Allow-Methods", "OPTIONS, GET, POST");
+        if (credentials.enabled()) {
+            response.setHeader("Access-Control-Allow-Headers", "Content-Type, Authorization");
+            response.setHeader("Access-Control-Allow-Credentials", "true");
+            response.setHeader("WWW-Authenticate", "Basic realm=\"rqlite\"");
+        } else {
+            response.setHeader("Access-Control-Allow-Headers", "Content-Type");
+        }
+        if (!props.allowOrigin().isEmpty()) {
+            response.setHeader("Access-Control-Allow-Origin", props.allowOrigin());
+        }
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (isSpringEndpoint(path)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        if ("OPTIONS".equals(request.getMethod())) {
+            response.setStatus(200);
+            return;
+        }
+        QueryParams params;
+        try {
+            params = QueryParams.parse(request.getQueryString());
+        } catch (BadRequestException e) {
+            PlainText.write(response, 400, e.getMessage());
+            return;
+        }
+        if (path.isEmpty() || path.equals("/")) {
+            response.setHeader("Location", "/console/");
+            response.setStatus(302);
+            return;
+        }
+        if (path.equals("/console")) {
+            response.setHeader("Location", "/console/");
+            response.setStatus(301);
+            return;
+        }
+        if (path.startsWith("/console/")) {
+            chain.doFilter(request, response);
+            return;
+        }
+        Route route = Route.match(path);
+        if (route == null) {
+            response.setStatus(404);
+            return;
+        }
+        String[] basic = basicCredentials(request);
+        for (Permission p : route.permissions()) {
+            if (!credentials.allows(basic[0], basic[1], p)) {
+                response.setStatus(401);
+                return;
+            }
+        }
+        if (!route.allows(request.getMethod())) {
+            response.setStatus(405);
+            return;
+        }
+        request.setAttribute(QUERY_PARAMS, params);
+        request.setAttribute(USERNAME, basic[0]);
+        request.setAttribute(PASSWORD, basic[1]);
+        chain.doFilter(new CanonicalPath(request, route.path()), response);
+    }
+
+    private static boolean isSpringEndpoint(String path) {
+        return path.startsWith("/actuator") || path.startsWith("/v3/api-docs") || path.startsWith("/swagger-ui")
+                || path.equals("/error");
+    }
+
+    private static String[] basicCredentials(HttpServletRequest request) {
+        String header = request.getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return new String[] {null, null};
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? new String[] {null, null}
+                    : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+        } catch (IllegalArgumentException e) {
+            return new String[] {null, null};
+        }
+    }
+
+    /** Presents a prefix-matched path (e.g. {@code /db/executeX}) to Spring as the route's own path. */
+    private static final class CanonicalPath extends HttpServletRequestWrapper {
+        private final String path;
+
+        CanonicalPath(HttpServletRequest request, String path) {
+            super(request);
+            this.path = path;
+        }
+
+        @Override
+        public String getRequestURI() {
+            return getContextPath() + path;
+        }
+
+        @Override
+        public String getServletPath() {
+            return path;
+        }
+
+        @Override
+        public String getPathInfo() {
+            return null;
+        }
+
+        @Override
+        public StringBuffer getRequestURL() {
+            StringBuffer url = new StringBuffer();
+            url.append(getScheme()).append("://").append(getServerName()).append(':').append(getServerPort())
+                    .append(getRequestURI());
+            return url;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.raftlite.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/**
+ * Meters for the rqlite API: {@code raftlite_http_requests} (a timer: count, sum and max, by
+ * endpoint and outcome) and {@code raftlite_statements_total} (by endpoint). Thread-safe.
+ */
+public final class RequestMetrics {
+    private final MeterRegistry registry;
+
+    public RequestMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /**
+     * Records one request.
+     *
+     * @param endpoint e.g. {@code execute}, {@code query}
+     * @param status the HTTP status answered; outcome is {@code success} (2xx),
+     *     {@code client_error} (4xx), {@code unavailable} (503) or {@code server_error}
+     */
+    public void request(String endpoint, int status, long nanos) {
+        Timer.builder("raftlite.http.requests")
+                .description("rqlite API requests by endpoint and outcome")
+                .tag("endpoint", endpoint)
+                .tag("outcome", outcome(status))
+                .register(registry)
+                .record(Duration.ofNanos(nanos));
+    }
+
+    /** Counts statements received on an endpoint. */
+    public void statements(String endpoint, int count) {
+        Counter.builder("raftlite.statements")
+                .description("SQL statements received, by endpoint")
+                .tag("endpoint", endpoint)
+                .register(registry)
+                .increment(count);
+    }
+
+    private static String outcome(int status) {
+        if (status < 300) {
+            return "success";
+        }
+        if (status == 503) {
+            return "unavailable";
+        }
+        if (status < 500) {
+            return status < 400 ? "redirect" : "client_error";
+        }
+        return "server_error";
+    }
+}
