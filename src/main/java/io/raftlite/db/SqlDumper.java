@@ -17,6 +17,11 @@ import java.util.Set;
 /**
  * Writes a database as SQL text in the layout rqlite uses (Python's {@code iterdump}, spec 7.1).
  * The caller runs it inside a read transaction so the text is one consistent state.
+ *
+ * <p>Tables come in creation order ({@code rowid} of {@code sqlite_master}) with
+ * {@code sqlite_sequence} last, as the {@code sqlite3} shell orders them: ordering by name (as
+ * {@code iterdump} does) can put {@code DELETE FROM "sqlite_sequence"} before the AUTOINCREMENT
+ * table that creates it, and such a dump does not load back.
  */
 final class SqlDumper {
     private SqlDumper() {
@@ -29,7 +34,8 @@ final class SqlDumper {
         w.write("BEGIN TRANSACTION;\n");
 
         List<String[]> schema = rows(conn,
-                "SELECT \"name\", \"sql\" FROM \"sqlite_master\" WHERE \"sql\" NOT NULL AND \"type\" == 'table' ORDER BY \"name\"");
+                "SELECT \"name\", \"sql\" FROM \"sqlite_master\" WHERE \"sql\" NOT NULL AND \"type\" == 'table'"
+                        + " ORDER BY \"name\" == 'sqlite_sequence', rowid");
         for (String[] t : schema) {
             String name = t[0];
             if (filter != null && !filter.contains(name)) {

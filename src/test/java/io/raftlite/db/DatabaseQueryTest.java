@@ -78,10 +78,10 @@ class DatabaseQueryTest {
 
     @Test
     void typesAreLowerCasedDeclaredTypes() {
-        exec("CREATE TABLE t (id INTEGER, name VARCHAR(255), n NUMBER(5), b BOOL, f Foo, nothing)",
+        exec("CREATE TABLE t (id INTEGER, name VARCHAR(255), n NUMBER(5), b BOOL, f Foo, untyped)",
                 "INSERT INTO t VALUES(1, 'a', 2, 1, 'f', 3)");
         Rows r = rows("SELECT * FROM t");
-        assertThat(r.columns()).containsExactly("id", "name", "n", "b", "f", "nothing");
+        assertThat(r.columns()).containsExactly("id", "name", "n", "b", "f", "untyped");
         // the last column has no declared type: filled from the first row
         assertThat(r.types()).containsExactly("integer", "varchar(255)", "number(5)", "bool", "foo", "integer");
         assertThat(r.rows()).containsExactly(List.of(1L, "a", 2L, 1L, "f", 3L));
