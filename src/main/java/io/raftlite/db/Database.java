@@ -26,6 +26,11 @@ import java.util.function.Supplier;
  * <p>Thread-safety: {@link #execute}, {@link #request} and {@link #replaceWith} must be called from
  * one thread at a time (the Raft apply thread); reads, backups and status may be called from any
  * thread concurrently with them.
+ *
+ * <p>Batches: an element whose SQL text is the empty string is skipped and produces no entry. SQL
+ * errors never throw; they become {@link StatementResult.Error} entries with SQLite's bare
+ * message. {@link DatabaseException} is thrown only for infrastructure failures (files, a closed
+ * database).
  */
 public final class Database implements AutoCloseable {
     private static final List<String> REPORTED_PRAGMAS =
@@ -234,11 +239,20 @@ public final class Database implements AutoCloseable {
         return Collections.unmodifiableMap(out);
     }
 
-    /** Checkpoints the WAL into the main file (TRUNCATE) if no reader prevents it. */
+    /**
+     * Checkpoints the WAL into the main file (TRUNCATE) if no reader prevents it. It does not wait for
+     * readers (the busy timeout is lifted for the checkpoint): a reader holding an older snapshot, such
+     * as a {@link #pin() pinned copy}, leaves the WAL in place until a later checkpoint.
+     */
     public void checkpoint() {
         onWriter(() -> {
             try {
-                rw.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+                rw.exec("PRAGMA busy_timeout=0");
+                try {
+                    rw.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+                } finally {
+                    rw.exec("PRAGMA busy_timeout=" + config.busyTimeoutMillis());
+                }
             } catch (SQLException e) {
                 throw new DatabaseException("checkpoint failed: " + SqliteErrors.message(e), e);
             }
@@ -402,7 +416,9 @@ public final class Database implements AutoCloseable {
 
     private static long sizeOf(Path p) {
         try {
-            return Files.exists(p) ? Files.size(p) : 0;
+            return Files.size(p);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return 0;
         } catch (IOException e) {
             throw new DatabaseException("cannot stat " + p + ": " + e.getMessage(), e);
         }
