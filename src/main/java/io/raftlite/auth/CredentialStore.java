@@ -3,12 +3,14 @@ package io.raftlite.auth;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,6 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Immutable and thread-safe. An instance built from no file allows everything.
  */
 public final class CredentialStore {
+    private static final Logger LOG = LoggerFactory.getLogger(CredentialStore.class);
+
     private record User(String password, Set<Permission> permissions) {
     }
 
@@ -35,9 +39,12 @@ public final class CredentialStore {
     }
 
     /**
-     * Loads a users file.
+     * Loads a users file: a JSON array of {@code {"username", "password", "perms": [...]}} objects. As in
+     * rqlited, a later entry for the same username replaces an earlier one, a missing password is the
+     * empty password, and permission names this version does not know are ignored (logged).
      *
-     * @throws IllegalArgumentException if the file cannot be read or is not a JSON array of users
+     * @throws IllegalArgumentException if the file cannot be read, is not a JSON array, or has an entry
+     *     without a username
      */
     public static CredentialStore load(Path file) {
         JsonNode root;
@@ -59,7 +66,11 @@ public final class CredentialStore {
             for (JsonNode p : u.path("perms")) {
                 Permission perm = Permission.fromWireName(p.asString(""));
                 if (perm == null) {
-                    throw new IllegalArgumentException("users file " + file + ": unknown permission '" + p.asString("") + "'");
+                    // rqlited stores any name and simply never asks for it; refusing to start would break
+                    // users files written for other rqlite versions.
+                    LOG.warn("users file {}: user '{}' has unknown permission '{}', which grants nothing", file, name,
+                            p.asString(""));
+                    continue;
                 }
                 perms.add(perm);
             }

@@ -1,6 +1,7 @@
 package io.raftlite.config;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -44,11 +45,12 @@ public final class GoDuration {
             nanos = nanos.add(amount.multiply(BigDecimal.valueOf(unitNanos(m.group(2)))));
             pos = m.end();
         }
-        if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+        // Like Go, whole nanoseconds only, and the range of an int64 (so -2^63ns is valid, +2^63ns is not).
+        BigDecimal signed = (negative ? nanos.negate() : nanos).setScale(0, RoundingMode.DOWN);
+        if (signed.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0 || signed.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) < 0) {
             return Optional.empty();
         }
-        long n = nanos.longValue();
-        return Optional.of(Duration.ofNanos(negative ? -n : n));
+        return Optional.of(Duration.ofNanos(signed.longValueExact()));
     }
 
     private static long unitNanos(String unit) {
@@ -64,12 +66,14 @@ public final class GoDuration {
 
     /** Formats like Go's {@code time.Duration.String()}: {@code 1.5s}, {@code 212µs}, {@code 2m0s}. */
     public static String format(Duration d) {
-        long n = d.toNanos();
-        if (n == 0) {
+        if (d.isZero()) {
             return "0s";
         }
-        String sign = n < 0 ? "-" : "";
-        n = Math.abs(n);
+        String sign = d.isNegative() ? "-" : "";
+        if (d.toNanos() == Long.MIN_VALUE) {
+            return "-2562047h47m16.854775808s"; // |Long.MIN_VALUE| does not fit a long
+        }
+        long n = Math.abs(d.toNanos());
         if (n < 1_000) {
             return sign + n + "ns";
         }

@@ -13,30 +13,44 @@ import java.util.Map;
  */
 public final class RqliteFlags {
 
-    /** Each supported flag, the property it sets, and whether it takes a value. */
-    private record Flag(String property, boolean takesValue) {
+    /** How a flag's value is checked and written. */
+    private enum Kind {
+        /** Any text. */
+        TEXT,
+        /** Presence means true; {@code -flag=false} is allowed. */
+        BOOLEAN,
+        /** A Go duration ({@code 1m30s}), written as nanoseconds for Spring. */
+        DURATION,
+        /** A decimal integer. */
+        INTEGER,
+        /** {@code host:port}. */
+        ADDRESS
+    }
+
+    /** Each supported flag, the property it sets, and the kind of value it takes. */
+    private record Flag(String property, Kind kind) {
     }
 
     private static final Map<String, Flag> FLAGS = new LinkedHashMap<>();
 
     static {
-        FLAGS.put("node-id", new Flag("raftlite.node-id", true));
-        FLAGS.put("http-addr", new Flag("raftlite.http-addr", true));
-        FLAGS.put("http-adv-addr", new Flag("raftlite.http-adv-addr", true));
-        FLAGS.put("raft-addr", new Flag("raftlite.raft-addr", true));
-        FLAGS.put("raft-adv-addr", new Flag("raftlite.raft-adv-addr", true));
-        FLAGS.put("fk", new Flag("raftlite.foreign-keys", false));
-        FLAGS.put("http-allow-origin", new Flag("raftlite.allow-origin", true));
-        FLAGS.put("auth", new Flag("raftlite.auth-file", true));
-        FLAGS.put("raft-election-timeout", new Flag("raftlite.raft.election-timeout", true));
-        FLAGS.put("raft-apply-timeout", new Flag("raftlite.raft.apply-timeout", true));
-        FLAGS.put("raft-snap", new Flag("raftlite.raft.snapshot-threshold", true));
-        FLAGS.put("raft-snap-int", new Flag("raftlite.raft.snapshot-interval", true));
-        FLAGS.put("raft-no-sync", new Flag("raftlite.raft.no-sync", false));
-        FLAGS.put("write-queue-capacity", new Flag("raftlite.write-queue.capacity", true));
-        FLAGS.put("write-queue-batch-size", new Flag("raftlite.write-queue.batch-size", true));
-        FLAGS.put("write-queue-timeout", new Flag("raftlite.write-queue.timeout", true));
-        FLAGS.put("write-queue-tx", new Flag("raftlite.write-queue.transaction", false));
+        FLAGS.put("node-id", new Flag("raftlite.node-id", Kind.TEXT));
+        FLAGS.put("http-addr", new Flag("server.address", Kind.ADDRESS));
+        FLAGS.put("http-adv-addr", new Flag("raftlite.http-adv-addr", Kind.ADDRESS));
+        FLAGS.put("raft-addr", new Flag("raftlite.raft-addr", Kind.ADDRESS));
+        FLAGS.put("raft-adv-addr", new Flag("raftlite.raft-adv-addr", Kind.ADDRESS));
+        FLAGS.put("fk", new Flag("raftlite.foreign-keys", Kind.BOOLEAN));
+        FLAGS.put("http-allow-origin", new Flag("raftlite.allow-origin", Kind.TEXT));
+        FLAGS.put("auth", new Flag("raftlite.auth-file", Kind.TEXT));
+        FLAGS.put("raft-election-timeout", new Flag("raftlite.raft.election-timeout", Kind.DURATION));
+        FLAGS.put("raft-apply-timeout", new Flag("raftlite.raft.apply-timeout", Kind.DURATION));
+        FLAGS.put("raft-snap", new Flag("raftlite.raft.snapshot-threshold", Kind.INTEGER));
+        FLAGS.put("raft-snap-int", new Flag("raftlite.raft.snapshot-interval", Kind.DURATION));
+        FLAGS.put("raft-no-sync", new Flag("raftlite.raft.sync", Kind.BOOLEAN));
+        FLAGS.put("write-queue-capacity", new Flag("raftlite.write-queue.capacity", Kind.INTEGER));
+        FLAGS.put("write-queue-batch-size", new Flag("raftlite.write-queue.batch-size", Kind.INTEGER));
+        FLAGS.put("write-queue-timeout", new Flag("raftlite.write-queue.timeout", Kind.DURATION));
+        FLAGS.put("write-queue-tx", new Flag("raftlite.write-queue.transaction", Kind.BOOLEAN));
     }
 
     private RqliteFlags() {
@@ -72,7 +86,7 @@ public final class RqliteFlags {
                             + " (supported: " + String.join(", ", FLAGS.keySet().stream().map(f -> "-" + f).toList()) + ")");
                 }
                 String value;
-                if (flag.takesValue()) {
+                if (flag.kind() != Kind.BOOLEAN) {
                     if (inline != null) {
                         value = inline;
                     } else if (i + 1 < args.length) {
@@ -98,34 +112,36 @@ public final class RqliteFlags {
     }
 
     private static List<String> toProperties(String name, Flag flag, String value) {
-        if (name.equals("http-addr")) {
-            HostPort hp = HostPort.parse(value, "-http-addr");
-            return List.of("--server.address=" + hp.host(), "--server.port=" + hp.port());
-        }
-        if (name.equals("raft-addr") || name.equals("raft-adv-addr") || name.equals("http-adv-addr")) {
-            HostPort.parse(value, "-" + name);
-        }
-        if (name.equals("raft-no-sync")) {
-            return List.of("--raftlite.raft.sync=" + !Boolean.parseBoolean(value));
-        }
-        if (name.equals("raft-snap-int") || name.equals("raft-election-timeout") || name.equals("raft-apply-timeout")
-                || name.equals("write-queue-timeout")) {
-            String raw = value;
-            value = GoDuration.parse(raw)
-                    .orElseThrow(() -> new InvalidFlagException("invalid value \"" + raw + "\" for flag -" + name + ": not a duration"))
-                    .toMillis() + "ms";
-        }
-        return List.of("--" + flag.property() + "=" + value);
+        String property = "--" + flag.property() + "=";
+        return switch (flag.kind()) {
+            case TEXT -> List.of(property + value);
+            case BOOLEAN -> List.of(property + (name.equals("raft-no-sync") ? !Boolean.parseBoolean(value) : value));
+            case ADDRESS -> {
+                HostPort hp = HostPort.parse(value, "-" + name);
+                yield name.equals("http-addr") ? List.of("--server.address=" + hp.host(), "--server.port=" + hp.port())
+                        : List.of(property + value);
+            }
+            case DURATION -> List.of(property + GoDuration.parse(value)
+                    .orElseThrow(() -> new InvalidFlagException("invalid value \"" + value + "\" for flag -" + name
+                            + ": not a duration"))
+                    .toNanos() + "ns");
+            case INTEGER -> {
+                try {
+                    yield List.of(property + Long.parseLong(value));
+                } catch (NumberFormatException e) {
+                    throw new InvalidFlagException("invalid value \"" + value + "\" for flag -" + name + ": not an integer");
+                }
+            }
+        };
     }
 
+    /** Go's {@code strconv.ParseBool}, which the flag package uses for {@code -flag=value}. */
     private static String parseBoolean(String name, String value) {
-        if (value.equalsIgnoreCase("true") || value.equals("1")) {
-            return "true";
-        }
-        if (value.equalsIgnoreCase("false") || value.equals("0")) {
-            return "false";
-        }
-        throw new InvalidFlagException("invalid boolean value \"" + value + "\" for -" + name);
+        return switch (value) {
+            case "1", "t", "T", "true", "TRUE", "True" -> "true";
+            case "0", "f", "F", "false", "FALSE", "False" -> "false";
+            default -> throw new InvalidFlagException("invalid boolean value \"" + value + "\" for -" + name);
+        };
     }
 
     private static String flagName(String arg) {

@@ -139,7 +139,7 @@ public class DataController implements DataApi {
             ExecutionOptions options = new ExecutionOptions(q.has("transaction"), q.duration("db_timeout", null),
                     q.has("qualify_columns"), q.has("timings"));
             ReadRequest read = new ReadRequest(statements, options, level, q.duration("freshness", Duration.ZERO),
-                    q.has("freshness_strict"), q.duration("linearizable_timeout", Duration.ofSeconds(10)));
+                    q.has("freshness_strict"), q.duration("linearizable_timeout", ReadRequest.DEFAULT_LINEARIZABLE_TIMEOUT));
             return run(request, q, start, () -> unified ? store.request(read) : store.query(read));
         });
     }
@@ -159,6 +159,13 @@ public class DataController implements DataApi {
         }
     }
 
+    /**
+     * {@code /db/execute?queue}: replies {@code {"results":[],"sequence_number":N}} at once, or once
+     * the batch is written with {@code wait} (408 after {@code timeout}). As in rqlite, an empty
+     * array without {@code wait} is 400 {@code no statements} and any other malformed body is
+     * accepted with nothing queued. Unlike rqlite, a disallowed PRAGMA is refused up front, as on the
+     * unqueued path (rqlite queues it, then retries the failing batch forever, stalling the queue).
+     */
     private ResponseEntity<byte[]> queued(HttpServletRequest request, QueryParams q, byte[] body) {
         long start = System.nanoTime();
         if (!q.has("noleader") && store.leaderRaftAddress().isEmpty()) {
@@ -173,7 +180,12 @@ public class DataController implements DataApi {
             }
             statements = List.of(); // rqlite accepts other malformed queued bodies with nothing queued
         }
-        statements = prepare(nonEmpty(statements), q.has("noparse") ? QueryParams.EMPTY : q, true);
+        statements = nonEmpty(statements);
+        if (disallowed(statements)) {
+            return Responses.json(ResultRenderer.error(DISALLOWED_PRAGMA, style(q)));
+        }
+        // Queued statements are always processed: noparse is ignored here, norwrandom/norwtime are not.
+        statements = process(statements, rewriteOptions(q));
         metrics.statements("execute_queued", statements.size());
         try {
             WriteQueue.Ticket ticket = writeQueue.enqueue(statements);
@@ -194,17 +206,30 @@ public class DataController implements DataApi {
         }
     }
 
+    /**
+     * Makes statements ready for the store: with {@code noparse} they pass untouched; otherwise they
+     * are rewritten if {@code rewrite} (honouring {@code norwrandom}/{@code norwtime}) and flagged
+     * if they have a RETURNING clause.
+     */
     private List<Statement> prepare(List<Statement> statements, QueryParams q, boolean rewrite) {
         if (q.has("noparse")) {
             return statements;
         }
-        StatementRewriter.Options options = new StatementRewriter.Options(!q.has("norwrandom"), !q.has("norwtime"));
+        return process(statements, rewrite ? rewriteOptions(q) : null);
+    }
+
+    /** Rewrites with {@code options} (none if null) and flags RETURNING statements. */
+    private List<Statement> process(List<Statement> statements, StatementRewriter.Options options) {
         List<Statement> out = new ArrayList<>(statements.size());
         for (Statement s : statements) {
-            String sql = rewrite ? rewriter.rewrite(s.sql(), options) : s.sql();
+            String sql = options == null ? s.sql() : rewriter.rewrite(s.sql(), options);
             out.add(new Statement(sql, s.parameters(), StatementClassifier.hasReturning(sql)));
         }
         return out;
+    }
+
+    private static StatementRewriter.Options rewriteOptions(QueryParams q) {
+        return new StatementRewriter.Options(!q.has("norwrandom"), !q.has("norwtime"));
     }
 
     static List<Statement> nonEmpty(List<Statement> statements) {

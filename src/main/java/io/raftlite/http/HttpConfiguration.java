@@ -7,6 +7,10 @@ import io.raftlite.db.sql.StatementRewriter;
 import io.raftlite.metrics.RequestMetrics;
 import io.raftlite.store.Store;
 import io.raftlite.store.WriteQueue;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.StringSchema;
+import java.util.Objects;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -53,6 +57,29 @@ public class HttpConfiguration {
     StatusReport statusReport(Store store, WriteQueue queue, RaftliteProperties props, NodeVersion version,
             AdvertisedHttpAddress http, CredentialStore credentials) {
         return new StatusReport(store, queue, props, version.value(), http.value(), credentials.enabled());
+    }
+
+    /**
+     * Finishes the OpenAPI document: names the API, and gives every query parameter declared without a
+     * type a string schema (OpenAPI requires a schema or content on each parameter; rqlite's options
+     * are strings or presence flags).
+     */
+    @Bean
+    OpenApiCustomizer rqliteOpenApi(NodeVersion version) {
+        return api -> {
+            api.info(new Info().title("raftlite").version(version.value())
+                    .description("SQLite replicated with Raft, behind an HTTP API compatible with rqlite's."));
+            if (api.getPaths() == null) {
+                return;
+            }
+            api.getPaths().values().stream()
+                    .flatMap(item -> item.readOperations().stream())
+                    .filter(op -> op.getParameters() != null)
+                    .flatMap(op -> op.getParameters().stream())
+                    .filter(Objects::nonNull)
+                    .filter(p -> p.getSchema() == null && p.getContent() == null)
+                    .forEach(p -> p.setSchema(new StringSchema()));
+        };
     }
 
     /** {@code host:port} of this node's HTTP API as others should reach it. */

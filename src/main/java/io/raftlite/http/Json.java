@@ -7,6 +7,9 @@ import java.util.Map;
  * A small JSON writer for response trees built from {@code Map} (key order kept), {@code List},
  * {@code String}, {@code Long}/{@code Integer}, {@code Double} (formatted as Go does),
  * {@code Boolean} and null; compact, or indented with four spaces like Go's {@code MarshalIndent}.
+ * Strings are escaped as Go escapes them: short escapes for backspace, form feed, newline, carriage
+ * return and tab, six-character hex escapes for other control characters and for {@code <}, {@code >},
+ * {@code &}, U+2028 and U+2029.
  */
 final class Json {
     private Json() {
@@ -88,6 +91,8 @@ final class Json {
                 case '\n' -> sb.append("\\n");
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
                 case '<' -> sb.append("\\u003c");
                 case '>' -> sb.append("\\u003e");
                 case '&' -> sb.append("\\u0026");

@@ -2,21 +2,28 @@ package io.raftlite.http;
 
 import io.raftlite.db.Statement;
 import io.raftlite.db.sql.StatementRewriter;
+import io.raftlite.metrics.RequestMetrics;
 import io.raftlite.store.NotLeaderException;
 import io.raftlite.store.Store;
 import io.raftlite.store.StoreException;
 import io.raftlite.store.StoreResult;
+import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +37,8 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -47,18 +56,20 @@ public class OpsController {
     private final StatementRewriter rewriter;
     private final LeaderRouting routing;
     private final HttpMetrics metrics;
+    private final RequestMetrics requestMeters;
     private final String version;
     private final String httpAdvertised;
 
     public OpsController(Store store, StatusReport status, StatementParser parser, StatementRewriter rewriter,
-            LeaderRouting routing, HttpMetrics metrics, io.raftlite.config.NodeConfiguration.NodeVersion version,
-            HttpConfiguration.AdvertisedHttpAddress httpAdvertised) {
+            LeaderRouting routing, HttpMetrics metrics, RequestMetrics requestMeters,
+            io.raftlite.config.NodeConfiguration.NodeVersion version, HttpConfiguration.AdvertisedHttpAddress httpAdvertised) {
         this.store = store;
         this.status = status;
         this.parser = parser;
         this.rewriter = rewriter;
         this.routing = routing;
         this.metrics = metrics;
+        this.requestMeters = requestMeters;
         this.version = version.value();
         this.httpAdvertised = httpAdvertised.value();
     }
@@ -126,6 +137,7 @@ public class OpsController {
             description = "Legacy form: an object keyed by node ID. ver=2: {\"nodes\":[...]} sorted by ID.")
     @Parameter(name = "nonvoters", in = ParameterIn.QUERY, allowEmptyValue = true)
     @Parameter(name = "ver", in = ParameterIn.QUERY, description = "2 for the list form")
+    @Parameter(name = "pretty", in = ParameterIn.QUERY, allowEmptyValue = true)
     public ResponseEntity<byte[]> nodes(@Parameter(hidden = true) HttpServletRequest request) {
         QueryParams q = Requests.params(request);
         if (!store.isOpen()) {
@@ -168,7 +180,13 @@ public class OpsController {
     }
 
     @GetMapping("/leader")
-    @Operation(summary = "Describe the leader", responses = @ApiResponse(responseCode = "503", description = "leader not found"))
+    @Operation(summary = "Describe the leader", description = "One node object, with the same fields as in /nodes.",
+            responses = {@ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json",
+                    examples = @ExampleObject(value = "{\"id\":\"localhost:4002\",\"api_addr\":\"http://localhost:4001\","
+                            + "\"addr\":\"localhost:4002\",\"version\":\"v0.1.0\",\"voter\":true,\"reachable\":true,"
+                            + "\"leader\":true,\"time\":0,\"time_s\":\"0s\"}"))),
+                @ApiResponse(responseCode = "503", description = "leader not found")})
+    @Parameter(name = "pretty", in = ParameterIn.QUERY, allowEmptyValue = true)
     public ResponseEntity<byte[]> leader(@Parameter(hidden = true) HttpServletRequest request) {
         QueryParams q = Requests.params(request);
         String leader = store.leaderRaftAddress();
@@ -180,7 +198,10 @@ public class OpsController {
 
     @PostMapping("/leader")
     @Operation(summary = "Leader stepdown", description = "Transfers leadership, optionally to {\"id\": \"node\"}. "
-            + "A single node has nobody to hand over to.")
+            + "A single node has nobody to hand over to.",
+            requestBody = @RequestBody(required = false, description = "Read only with Content-Type application/json",
+                    content = @Content(mediaType = "application/json", examples = @ExampleObject(value = "{\"id\":\"node2\"}"))))
+    @Parameter(name = "wait", in = ParameterIn.QUERY, allowEmptyValue = true, description = "Wait for the transfer to finish")
     public ResponseEntity<byte[]> stepdown(@Parameter(hidden = true) HttpServletRequest request) {
         byte[] body = Requests.bodyOrEmpty(request);
         if (!store.isOpen()) {
@@ -200,7 +221,9 @@ public class OpsController {
     }
 
     @DeleteMapping("/remove")
-    @Operation(summary = "Remove a node from the cluster", description = "Body {\"id\": \"node id\"}.")
+    @Operation(summary = "Remove a node from the cluster", description = "Body {\"id\": \"node id\"}; anything else is 400.",
+            requestBody = @RequestBody(required = true,
+                    content = @Content(mediaType = "application/json", examples = @ExampleObject(value = "{\"id\":\"node2\"}"))))
     public ResponseEntity<byte[]> remove(@Parameter(hidden = true) HttpServletRequest request) {
         byte[] body = Requests.bodyOrEmpty(request);
         Map<String, Object> m;
@@ -227,6 +250,8 @@ public class OpsController {
     @Parameter(name = "vacuum", in = ParameterIn.QUERY, allowEmptyValue = true)
     @Parameter(name = "tables", in = ParameterIn.QUERY, description = "Comma-separated tables for fmt=sql")
     @Parameter(name = "noleader", in = ParameterIn.QUERY, allowEmptyValue = true)
+    @Parameter(name = "redirect", in = ParameterIn.QUERY, allowEmptyValue = true)
+    @Parameter(name = "timeout", in = ParameterIn.QUERY, description = "Deadline for fetching the backup from the leader")
     public ResponseEntity<byte[]> backup(@Parameter(hidden = true) HttpServletRequest request) {
         return metrics.time("backup", () -> {
             QueryParams q = Requests.params(request);
@@ -263,8 +288,18 @@ public class OpsController {
 
     @PostMapping("/db/load")
     @Operation(summary = "Load a database",
-            description = "The body is sniffed: a SQLite file replaces the whole database on every node; anything else is "
-                    + "run as SQL text, one multi-statement string.")
+            description = "The body is sniffed, whatever the Content-Type: a SQLite file replaces the whole database on every "
+                    + "node and the reply is {\"results\":[]}; anything else is run as SQL text, one multi-statement string, and "
+                    + "the reply describes its last statement.",
+            requestBody = @RequestBody(required = true, content = {
+                @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")),
+                @Content(mediaType = "text/plain", examples = @ExampleObject(value = "CREATE TABLE foo (id INTEGER NOT NULL "
+                        + "PRIMARY KEY, name TEXT);INSERT INTO foo(name) VALUES(\"fiona\");INSERT INTO foo(name) VALUES(\"justin\")"))}),
+            responses = @ApiResponse(responseCode = "200", content = @Content(mediaType = "text/plain",
+                    examples = @ExampleObject(value = "{\"results\":[{\"last_insert_id\":2,\"rows_affected\":1}]}"))))
+    @Parameter(name = "pretty", in = ParameterIn.QUERY, allowEmptyValue = true)
+    @Parameter(name = "timings", in = ParameterIn.QUERY, allowEmptyValue = true)
+    @Parameter(name = "redirect", in = ParameterIn.QUERY, allowEmptyValue = true)
     public ResponseEntity<byte[]> load(@Parameter(hidden = true) HttpServletRequest request) {
         return metrics.time("load", () -> {
             QueryParams q = Requests.params(request);
@@ -303,16 +338,29 @@ public class OpsController {
         });
     }
 
-    private static ResponseEntity<byte[]> loadReply(String json) {
-        return ResponseEntity.ok().body(json.getBytes(StandardCharsets.UTF_8));
+    /**
+     * rqlite writes the load reply without a Content-Type and Go's sniffing labels the JSON
+     * {@code text/plain; charset=utf-8}, so this reply is plain text (UTF-8) too.
+     */
+    private ResponseEntity<byte[]> loadReply(String json) {
+        HttpHeaders h = new HttpHeaders();
+        h.setContentType(new MediaType("text", "plain", StandardCharsets.UTF_8));
+        h.set("X-RQLITE-SERVED-BY", httpAdvertised);
+        return ResponseEntity.ok().headers(h).body(json.getBytes(StandardCharsets.UTF_8));
     }
 
     @PostMapping("/boot")
     @Operation(summary = "Restore a single-node cluster from a SQLite file",
+            requestBody = @RequestBody(required = true, description = "A SQLite database file", content = @Content(
+                    mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary"))),
             responses = {@ApiResponse(responseCode = "200", description = "Loaded"),
                 @ApiResponse(responseCode = "400", description = "invalid SQLite data"),
                 @ApiResponse(responseCode = "503", description = "not leader, not single-node, or failed")})
     public ResponseEntity<byte[]> boot(@Parameter(hidden = true) HttpServletRequest request) {
+        return metrics.time("boot", () -> bootFrom(request));
+    }
+
+    private ResponseEntity<byte[]> bootFrom(HttpServletRequest request) {
         byte[] data;
         try {
             data = Requests.body(request);
@@ -361,7 +409,10 @@ public class OpsController {
 
     @GetMapping("/db/sql")
     @Operation(summary = "Show how statements would be rewritten; touches no data")
-    @Parameter(name = "q", in = ParameterIn.QUERY, description = "The SQL statement")
+    @Parameter(name = "q", in = ParameterIn.QUERY, description = "The SQL statement", example = "SELECT RANDOM()")
+    @Parameter(name = "norwrandom", in = ParameterIn.QUERY, allowEmptyValue = true)
+    @Parameter(name = "norwtime", in = ParameterIn.QUERY, allowEmptyValue = true)
+    @Parameter(name = "pretty", in = ParameterIn.QUERY, allowEmptyValue = true)
     public ResponseEntity<byte[]> sqlGet(@Parameter(hidden = true) HttpServletRequest request) {
         QueryParams q = Requests.params(request);
         if (!q.has("q")) {
@@ -371,7 +422,12 @@ public class OpsController {
     }
 
     @PostMapping("/db/sql")
-    @Operation(summary = "Show how statements would be rewritten; touches no data")
+    @Operation(summary = "Show how statements would be rewritten; touches no data",
+            requestBody = @RequestBody(required = true, content = @Content(mediaType = "application/json",
+                    examples = @ExampleObject(value = "[\"INSERT INTO foo(n, t) VALUES(RANDOM(), datetime('now'))\"]"))))
+    @Parameter(name = "norwrandom", in = ParameterIn.QUERY, allowEmptyValue = true)
+    @Parameter(name = "norwtime", in = ParameterIn.QUERY, allowEmptyValue = true)
+    @Parameter(name = "pretty", in = ParameterIn.QUERY, allowEmptyValue = true)
     public ResponseEntity<byte[]> sqlPost(@Parameter(hidden = true) HttpServletRequest request) {
         try {
             return sqlPreview(Requests.params(request), parser.parseJson(Requests.body(request)));
@@ -400,17 +456,73 @@ public class OpsController {
                 + "(Apache-2.0), Netty (Apache-2.0), RocksDB (Apache-2.0) and protobuf (BSD-3-Clause).");
     }
 
-    @org.springframework.web.bind.annotation.RequestMapping("/debug/vars")
-    @Operation(summary = "Counters in the shape of Go's expvar")
+    @GetMapping("/debug/vars")
+    @Operation(summary = "Counters in the shape of Go's expvar",
+            description = "cmdline, memstats and rqlite's maps (http, store, cluster, uploader). Any method is accepted.",
+            responses = @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json",
+                    examples = @ExampleObject(value = "{\"store\":{\"num_snapshots\":1},\"http\":{\"executions\":3}}"))))
+    @Parameter(name = "key", in = ParameterIn.QUERY, description = "Only this top-level map, e.g. store")
+    @Parameter(name = "pretty", in = ParameterIn.QUERY, allowEmptyValue = true)
     public ResponseEntity<byte[]> debugVars(@Parameter(hidden = true) HttpServletRequest request) {
         QueryParams q = Requests.params(request);
         Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put("cmdline", commandLine());
+        vars.put("memstats", memoryStats());
+        Map<String, Object> http = new LinkedHashMap<>();
+        http.put("executions", requestMeters.requestCount("execute"));
+        http.put("queries", requestMeters.requestCount("query"));
+        http.put("requests", requestMeters.requestCount("request"));
+        http.put("backups", requestMeters.requestCount("backup"));
+        http.put("loads", requestMeters.requestCount("load"));
+        http.put("boot", requestMeters.requestCount("boot"));
+        vars.put("http", http);
         Map<String, Object> storeVars = new LinkedHashMap<>();
         storeVars.put("num_snapshots", store.snapshotCount());
         vars.put("store", storeVars);
-        vars.put("cmdline", List.of(ProcessHandle.current().info().commandLine().orElse("")));
+        // This node has no join service and no automatic backups yet, so these counters stay at zero.
+        vars.put("cluster", Map.of("num_join_req", 0L));
+        Map<String, Object> uploader = new LinkedHashMap<>();
+        for (String c : List.of("num_uploads_ok", "num_uploads_fail", "num_uploads_skipped", "num_uploads_skipped_id")) {
+            uploader.put(c, 0L);
+        }
+        vars.put("uploader", uploader);
         Object out = q.has("key") ? (vars.containsKey(q.get("key")) ? Map.of(q.get("key"), vars.get(q.get("key"))) : Map.of()) : vars;
         return Responses.json(Json.write(out, q.has("pretty")));
+    }
+
+    /** expvar answers every method; only GET is described in the OpenAPI document. */
+    @Hidden
+    @RequestMapping(path = "/debug/vars", method = {RequestMethod.POST, RequestMethod.PUT, RequestMethod.DELETE,
+        RequestMethod.PATCH})
+    public ResponseEntity<byte[]> debugVarsAnyMethod(HttpServletRequest request) {
+        return debugVars(request);
+    }
+
+    /** Go's {@code os.Args}: the executable, then each argument. */
+    private static List<String> commandLine() {
+        ProcessHandle.Info info = ProcessHandle.current().info();
+        List<String> args = new ArrayList<>();
+        info.command().ifPresent(args::add);
+        info.arguments().ifPresent(a -> args.addAll(Arrays.asList(a)));
+        return args;
+    }
+
+    /** The JVM's counterparts of the Go runtime's memstats fields. */
+    private static Map<String, Object> memoryStats() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long gcCount = 0;
+        long gcMillis = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcCount += Math.max(0, gc.getCollectionCount());
+            gcMillis += Math.max(0, gc.getCollectionTime());
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("HeapAlloc", memory.getHeapMemoryUsage().getUsed());
+        m.put("HeapSys", memory.getHeapMemoryUsage().getCommitted());
+        m.put("Sys", memory.getHeapMemoryUsage().getCommitted() + memory.getNonHeapMemoryUsage().getCommitted());
+        m.put("NumGC", gcCount);
+        m.put("PauseTotalNs", gcMillis * 1_000_000L);
+        return m;
     }
 
     private static ResponseEntity<byte[]> text(int status, String body) {

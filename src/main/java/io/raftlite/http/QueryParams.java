@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The query string as rqlite reads it: standard form decoding, first value of a repeated key wins,
@@ -15,6 +16,8 @@ import java.util.Optional;
  * ({@code ?transaction=false} turns transactions on). Immutable.
  */
 public final class QueryParams {
+    private static final Pattern ASCII_INTEGER = Pattern.compile("[+-]?[0-9]+");
+
     private final Map<String, String> values;
 
     private QueryParams(Map<String, String> values) {
@@ -49,23 +52,20 @@ public final class QueryParams {
         return params;
     }
 
+    /** rqlite's checks, in rqlite's order (which decides the message when several fail). */
     private void validate() {
+        if (values.containsKey("freshness_strict") && !values.containsKey("freshness")) {
+            throw new BadRequestException("freshness_strict requires freshness");
+        }
         for (String name : new String[] {"timeout", "freshness", "db_timeout", "linearizable_timeout"}) {
             if (values.containsKey(name) && GoDuration.parse(values.get(name)).isEmpty()) {
                 throw new BadRequestException(name + " is not a valid duration");
             }
         }
         for (String name : new String[] {"retries", "trailing_logs"}) {
-            if (values.containsKey(name)) {
-                try {
-                    Long.parseLong(values.get(name));
-                } catch (NumberFormatException e) {
-                    throw new BadRequestException(name + " is not a valid integer");
-                }
+            if (values.containsKey(name) && parseInteger(values.get(name)).isEmpty()) {
+                throw new BadRequestException(name + " is not a valid integer");
             }
-        }
-        if (values.containsKey("freshness_strict") && !values.containsKey("freshness")) {
-            throw new BadRequestException("freshness_strict requires freshness");
         }
         if (values.containsKey("q") && values.get("q").isEmpty()) {
             throw new BadRequestException("query parameter not set");
@@ -88,9 +88,22 @@ public final class QueryParams {
         return v == null ? fallback : GoDuration.parse(v).orElse(fallback);
     }
 
+    /** A validated integer parameter, or empty if absent. */
     public Optional<Long> integer(String key) {
         String v = values.get(key);
-        return v == null ? Optional.empty() : Optional.of(Long.parseLong(v));
+        return v == null ? Optional.empty() : parseInteger(v);
+    }
+
+    /** Go's {@code strconv.Atoi} on 64 bits: optional sign, ASCII digits only, within a long. */
+    private static Optional<Long> parseInteger(String s) {
+        if (!ASCII_INTEGER.matcher(s).matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(s));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private static String decode(String s) {

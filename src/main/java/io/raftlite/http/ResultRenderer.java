@@ -3,28 +3,69 @@ package io.raftlite.http;
 import io.raftlite.db.StatementResult;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Turns statement results into rqlite's response JSON: keys in rqlite's order, zero counters
  * omitted, {@code values} omitted when there are no rows, the associative form on request, BLOBs as
  * base64 or byte arrays. Stateless.
+ *
+ * <p>In the associative form the {@code types} object and every row object list their keys sorted
+ * (by code point, which is UTF-8 byte order), as Go's encoder does for maps; a repeated column name
+ * keeps its last value.
  */
 final class ResultRenderer {
 
-    /** Rendering switches taken from the query string. */
-    record Style(boolean associative, boolean blobArray, boolean timings, boolean pretty) {
+    /**
+     * Rendering switches taken from the query string.
+     *
+     * @param queryRows the results come from {@code /db/query}, where rqlite reports every entry,
+     *     failed ones included, as a rows object: in the associative form an error entry is then
+     *     {@code {"rows":[],"error":"..."}} rather than {@code {"error":"..."}}
+     */
+    record Style(boolean associative, boolean blobArray, boolean timings, boolean pretty, boolean queryRows) {
         static Style from(QueryParams q) {
-            return new Style(q.has("associative"), q.has("blob_array"), q.has("timings"), q.has("pretty"));
+            return new Style(q.has("associative"), q.has("blob_array"), q.has("timings"), q.has("pretty"), false);
+        }
+
+        /** The same style for {@code /db/query} results. */
+        Style forQuery() {
+            return new Style(associative, blobArray, timings, pretty, true);
         }
     }
+
+    /** Go sorts map keys by their UTF-8 bytes, which is code point order. */
+    private static final Comparator<String> GO_KEY_ORDER = (a, b) -> {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    };
 
     private ResultRenderer() {
     }
 
-    /** The whole response body; {@code error}, {@code time}, {@code raftIndex} are omitted when empty or zero. */
+    /** What Go prefixes to an encoding failure inside the results (rqlite encodes them in a {@code MarshalJSON}). */
+    static final String RESULTS_ENCODING_ERROR = "json: error calling MarshalJSON for type *http.DBResults: ";
+
+    /**
+     * The whole response body; {@code error}, {@code time}, {@code raftIndex} are omitted when empty or zero.
+     *
+     * @throws IllegalArgumentException if a value cannot be encoded (a REAL that is NaN or infinite), with
+     *     the message rqlite answers with HTTP 500
+     */
     static String render(List<StatementResult> results, String error, double time, Long sequenceNumber, long raftIndex,
             Style style) {
         Map<String, Object> top = new LinkedHashMap<>();
@@ -45,7 +86,12 @@ final class ResultRenderer {
         if (raftIndex != 0) {
             top.put("raft_index", raftIndex);
         }
-        return Json.write(top, style.pretty());
+        try {
+            return Json.write(top, style.pretty());
+        } catch (IllegalArgumentException e) {
+            // everything outside "results" is a finite number, a string or an integer
+            throw new IllegalArgumentException(RESULTS_ENCODING_ERROR + e.getMessage(), e);
+        }
     }
 
     static String error(String message, Style style) {
@@ -69,7 +115,7 @@ final class ResultRenderer {
                 }
         } else if (r instanceof StatementResult.Rows rows) {
                 if (style.associative()) {
-                    Map<String, Object> types = new LinkedHashMap<>();
+                    Map<String, Object> types = new TreeMap<>(GO_KEY_ORDER);
                     for (int i = 0; i < rows.columns().size(); i++) {
                         types.put(rows.columns().get(i), rows.types().get(i));
                     }
@@ -78,7 +124,7 @@ final class ResultRenderer {
                     }
                     List<Object> out = new ArrayList<>(rows.rows().size());
                     for (List<Object> row : rows.rows()) {
-                        Map<String, Object> o = new LinkedHashMap<>();
+                        Map<String, Object> o = new TreeMap<>(GO_KEY_ORDER);
                         for (int i = 0; i < rows.columns().size(); i++) {
                             o.put(rows.columns().get(i), value(row.get(i), style));
                         }
@@ -106,6 +152,9 @@ final class ResultRenderer {
                     m.put("time", rows.time());
                 }
         } else if (r instanceof StatementResult.Error e) {
+            if (style.associative() && style.queryRows()) {
+                m.put("rows", List.of());
+            }
             m.put("error", e.message());
         }
         return m;

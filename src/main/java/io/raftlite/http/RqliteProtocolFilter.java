@@ -76,8 +76,16 @@ public final class RqliteProtocolFilter extends OncePerRequestFilter {
             response.setStatus(301);
             return;
         }
+        String[] basic = basicCredentials(request);
         if (path.startsWith("/console/")) {
-            chain.doFilter(request, response);
+            // rqlite's web console: permission "ui", GET or HEAD only. Whatever serves it sees the path unchanged.
+            if (!credentials.allows(basic[0], basic[1], Permission.UI)) {
+                response.setStatus(401);
+            } else if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+                response.setStatus(405);
+            } else {
+                chain.doFilter(request, response);
+            }
             return;
         }
         Route route = Route.match(path);
@@ -85,7 +93,6 @@ public final class RqliteProtocolFilter extends OncePerRequestFilter {
             response.setStatus(404);
             return;
         }
-        String[] basic = basicCredentials(request);
         for (Permission p : route.permissions()) {
             if (!credentials.allows(basic[0], basic[1], p)) {
                 response.setStatus(401);
@@ -102,9 +109,14 @@ public final class RqliteProtocolFilter extends OncePerRequestFilter {
         chain.doFilter(new CanonicalPath(request, route.path()), response);
     }
 
+    /**
+     * Spring's own endpoints, outside rqlite's table: no query-string validation, routing or permission
+     * checks (actuator, OpenAPI, Swagger UI). Spring's {@code /error} page is deliberately not among them:
+     * a client asking for {@code /error} gets rqlite's empty 404, while error dispatches inside the
+     * container never reach this filter ({@link OncePerRequestFilter} skips them).
+     */
     private static boolean isSpringEndpoint(String path) {
-        return path.startsWith("/actuator") || path.startsWith("/v3/api-docs") || path.startsWith("/swagger-ui")
-                || path.equals("/error");
+        return path.startsWith("/actuator") || path.startsWith("/v3/api-docs") || path.startsWith("/swagger-ui");
     }
 
     private static String[] basicCredentials(HttpServletRequest request) {

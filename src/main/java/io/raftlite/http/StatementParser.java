@@ -4,11 +4,14 @@ import io.raftlite.db.Parameter;
 import io.raftlite.db.Statement;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,58 +20,124 @@ import tools.jackson.databind.json.JsonMapper;
  * Reads the statements of a data request body: a JSON array whose elements are SQL strings or
  * {@code [sql, params...]} arrays (named parameters as objects), or, for {@code text/plain}, the whole
  * body as one statement string. Thread-safe.
+ *
+ * <p>The JSON body is read token by token, in the same order as rqlite's streaming decoder, so that
+ * malformed bodies get the same answer: the first problem met wins, and whatever follows the closing
+ * bracket of the top-level array is never looked at.
  */
 public final class StatementParser {
-    private static final Pattern BLOB_LITERAL = Pattern.compile("^[xX]'((?:[0-9a-fA-F]{2})*)'$");
-    private final ObjectMapper mapper = JsonMapper.builder().build();
+    static final String INVALID_JSON = "invalid JSON body";
+    static final String INVALID_REQUEST = "invalid request";
+    static final String NO_STATEMENTS = "no statements";
+    static final String UNSUPPORTED_TYPE = "unsupported type";
+
+    /** Strings and numbers are as long as the body allows; nesting as deep as Go's decoder allows. */
+    private final ObjectMapper mapper = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxStringLength(Integer.MAX_VALUE)
+                            .maxNumberLength(Integer.MAX_VALUE)
+                            .maxDocumentLength(-1)
+                            .maxTokenCount(-1)
+                            .maxNestingDepth(10_000)
+                            .build())
+                    .build())
+            .build();
+
+    /** A JSON number as written, so that it can be classified (and quoted in errors) as Go does. */
+    private record RawNumber(String text) {
+    }
 
     /**
      * Parses a JSON body.
      *
-     * @throws BadRequestException {@code invalid JSON body}, {@code invalid request}, {@code no statements}
-     *     or {@code unsupported type ...}, as rqlite answers
+     * <p>Parameter values: a number whose text is a 64-bit integer becomes a {@code Long}, any other
+     * number a {@code Double}; booleans become {@code Long} 1 or 0; a string that is an SQLite blob
+     * literal ({@code x'0102'}, surrounding whitespace allowed) becomes its bytes, any other string stays
+     * text; an array of integers 0..255 becomes bytes; null stays null.
+     *
+     * @throws BadRequestException {@code invalid JSON body}, {@code invalid request}, {@code no statements},
+     *     {@code unsupported type <what>} or {@code invalid number <text>}, as rqlite answers
      */
     public List<Statement> parseJson(byte[] body) {
-        JsonNode root;
-        try {
-            root = body.length == 0 ? null : mapper.readTree(body);
+        try (JsonParser p = mapper.createParser(body)) {
+            if (next(p) != JsonToken.START_ARRAY) {
+                throw new BadRequestException(INVALID_REQUEST);
+            }
+            List<Statement> out = new ArrayList<>();
+            for (JsonToken t = next(p); t != JsonToken.END_ARRAY; t = next(p)) {
+                if (t == JsonToken.VALUE_STRING) {
+                    out.add(Statement.of(p.getString()));
+                } else if (t == JsonToken.START_ARRAY) {
+                    out.add(parameterized(readArray(p)));
+                } else {
+                    throw new BadRequestException(INVALID_REQUEST);
+                }
+            }
+            if (out.isEmpty()) {
+                throw new BadRequestException(NO_STATEMENTS);
+            }
+            return out;
         } catch (JacksonException e) {
-            throw new BadRequestException("invalid JSON body");
+            throw new BadRequestException(INVALID_JSON);
         }
-        if (root == null || root.isMissingNode()) {
-            throw new BadRequestException("invalid JSON body");
+    }
+
+    private static Statement parameterized(List<Object> items) {
+        if (items.isEmpty() || !(items.get(0) instanceof String sql)) {
+            throw new BadRequestException(INVALID_REQUEST);
         }
-        if (!root.isArray()) {
-            throw new BadRequestException("invalid request");
-        }
-        if (root.isEmpty()) {
-            throw new BadRequestException("no statements");
-        }
-        List<Statement> out = new ArrayList<>(root.size());
-        for (JsonNode element : root) {
-            if (element.isString()) {
-                out.add(Statement.of(element.asString()));
-            } else if (element.isArray()) {
-                if (element.isEmpty() || !element.get(0).isString()) {
-                    throw new BadRequestException("invalid request");
+        List<Parameter> params = new ArrayList<>();
+        for (Object item : items.subList(1, items.size())) {
+            if (item instanceof Map<?, ?> named) {
+                for (Map.Entry<?, ?> e : named.entrySet()) {
+                    params.add(new Parameter((String) e.getKey(), value(e.getValue())));
                 }
-                List<Parameter> params = new ArrayList<>();
-                for (int i = 1; i < element.size(); i++) {
-                    JsonNode p = element.get(i);
-                    if (p.isObject()) {
-                        for (Map.Entry<String, JsonNode> named : p.properties()) {
-                            params.add(new Parameter(named.getKey(), value(named.getValue())));
-                        }
-                    } else {
-                        params.add(Parameter.positional(value(p)));
-                    }
-                }
-                out.add(new Statement(element.get(0).asString(), params, false));
             } else {
-                throw new BadRequestException("invalid request");
+                params.add(Parameter.positional(value(item)));
             }
         }
-        return out;
+        return new Statement(sql, params, false);
+    }
+
+    /** The next token; the end of the input counts as malformed JSON. */
+    private static JsonToken next(JsonParser p) {
+        JsonToken t = p.nextToken();
+        if (t == null) {
+            throw new BadRequestException(INVALID_JSON);
+        }
+        return t;
+    }
+
+    /** Reads the value starting at the current token as String, RawNumber, Boolean, null, List or Map. */
+    private static Object readValue(JsonParser p) {
+        JsonToken t = p.currentToken();
+        return switch (t) {
+            case VALUE_STRING -> p.getString();
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> new RawNumber(p.getString());
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NULL -> null;
+            case START_ARRAY -> readArray(p);
+            case START_OBJECT -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                for (JsonToken k = next(p); k != JsonToken.END_OBJECT; k = next(p)) {
+                    String name = p.currentName();
+                    next(p);
+                    m.put(name, readValue(p));
+                }
+                yield m;
+            }
+            default -> throw new BadRequestException(INVALID_JSON);
+        };
+    }
+
+    /** Reads the elements of the array whose START_ARRAY is the current token, up to its END_ARRAY. */
+    private static List<Object> readArray(JsonParser p) {
+        List<Object> items = new ArrayList<>();
+        for (JsonToken t = next(p); t != JsonToken.END_ARRAY; t = next(p)) {
+            items.add(readValue(p));
+        }
+        return items;
     }
 
     /**
@@ -98,38 +167,129 @@ public final class StatementParser {
         return List.of(Statement.of(new String(body, StandardCharsets.UTF_8)));
     }
 
-    private static Object value(JsonNode v) {
-        if (v.isNull()) {
+    /** One parameter value, converted as rqlite's {@code makeParameter} does. */
+    private static Object value(Object v) {
+        if (v == null) {
             return null;
         }
-        if (v.isBoolean()) {
-            return v.booleanValue() ? 1L : 0L;
+        if (v instanceof String s) {
+            byte[] blob = blobLiteral(s);
+            return blob != null ? blob : s;
         }
-        if (v.isIntegralNumber() && v.canConvertToLong()) {
-            return v.longValue();
+        if (v instanceof Boolean b) {
+            return b ? 1L : 0L;
         }
-        if (v.isNumber()) {
-            return v.doubleValue();
+        if (v instanceof RawNumber n) {
+            return number(n.text());
         }
-        if (v.isString()) {
-            String s = v.asString();
-            var m = BLOB_LITERAL.matcher(s.strip());
-            if (m.matches()) {
-                return HexFormat.of().parseHex(m.group(1));
-            }
-            return s;
-        }
-        if (v.isArray()) {
-            byte[] bytes = new byte[v.size()];
-            for (int i = 0; i < v.size(); i++) {
-                JsonNode b = v.get(i);
-                if (!b.isIntegralNumber() || !b.canConvertToInt() || b.intValue() < 0 || b.intValue() > 255) {
-                    throw new BadRequestException("unsupported type: array must contain only bytes (integers 0 to 255)");
+        if (v instanceof List<?> list) {
+            byte[] bytes = new byte[list.size()];
+            for (int i = 0; i < bytes.length; i++) {
+                Object e = list.get(i);
+                if (!(e instanceof RawNumber n)) {
+                    throw new BadRequestException(UNSUPPORTED_TYPE + " " + goTypeName(e));
                 }
-                bytes[i] = (byte) b.intValue();
+                long b;
+                try {
+                    b = Long.parseLong(n.text());
+                } catch (NumberFormatException ex) {
+                    throw new BadRequestException(UNSUPPORTED_TYPE + " " + n.text());
+                }
+                if (b < 0 || b > 255) {
+                    throw new BadRequestException(UNSUPPORTED_TYPE + " " + n.text());
+                }
+                bytes[i] = (byte) b;
             }
             return bytes;
         }
-        throw new BadRequestException("unsupported type: " + v.getNodeType().name().toLowerCase());
+        throw new BadRequestException(UNSUPPORTED_TYPE + " " + goTypeName(v));
+    }
+
+    /** A Long if the text is a 64-bit integer, else a Double; out-of-range floats are refused like Go does. */
+    private static Object number(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            double d = Double.parseDouble(text);
+            if (Double.isInfinite(d)) {
+                throw new BadRequestException("invalid number " + text);
+            }
+            return d;
+        }
+    }
+
+    /** What Go's {@code %T} prints for a decoded JSON value, which rqlite puts in its error text. */
+    private static String goTypeName(Object v) {
+        if (v == null) {
+            return "<nil>";
+        }
+        if (v instanceof String) {
+            return "string";
+        }
+        if (v instanceof Boolean) {
+            return "bool";
+        }
+        if (v instanceof List) {
+            return "[]interface {}";
+        }
+        if (v instanceof Map) {
+            return "map[string]interface {}";
+        }
+        return "json.Number";
+    }
+
+    /**
+     * The bytes of an SQLite blob literal ({@code x'...'} or {@code X'...'} around an even number of hex
+     * digits, after trimming the whitespace Go trims), or null if the text is not one.
+     */
+    static byte[] blobLiteral(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && isGoSpace(s.charAt(from))) {
+            from++;
+        }
+        while (to > from && isGoSpace(s.charAt(to - 1))) {
+            to--;
+        }
+        int n = to - from;
+        if (n < 3 || (s.charAt(from) != 'x' && s.charAt(from) != 'X') || s.charAt(from + 1) != '\'' || s.charAt(to - 1) != '\'') {
+            return null;
+        }
+        int hexFrom = from + 2;
+        int hexLen = to - 1 - hexFrom;
+        if (hexLen < 0 || hexLen % 2 != 0) {
+            return null;
+        }
+        byte[] out = new byte[hexLen / 2];
+        for (int i = 0; i < out.length; i++) {
+            int hi = hexDigit(s.charAt(hexFrom + 2 * i));
+            int lo = hexDigit(s.charAt(hexFrom + 2 * i + 1));
+            if (hi < 0 || lo < 0) {
+                return null;
+            }
+            out[i] = (byte) (hi << 4 | lo);
+        }
+        return out;
+    }
+
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
+    /** Go's {@code unicode.IsSpace}. */
+    private static boolean isGoSpace(char c) {
+        return switch (c) {
+            case '\t', '\n', '\u000b', '\f', '\r', ' ', '\u0085', '\u00a0' -> true;
+            default -> c > 0xff && Character.isSpaceChar(c);
+        };
     }
 }

@@ -4,14 +4,18 @@ import io.raftlite.config.GoDuration;
 import io.raftlite.config.RaftliteProperties;
 import io.raftlite.store.Store;
 import io.raftlite.store.WriteQueue;
-import java.lang.management.ManagementFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** Builds the {@code /status} document: rqlite's sections and the fields its clients read. */
 final class StatusReport {
@@ -86,6 +90,10 @@ final class StatusReport {
         cluster.put("api_addr", httpAddr);
         cluster.put("https", "false");
         root.put("cluster", cluster);
+        Map<String, Object> extensions = new LinkedHashMap<>();
+        extensions.put("dir", "");
+        extensions.put("names", List.of()); // SQLite extensions cannot be loaded (no -extensions-path)
+        root.put("extensions", extensions);
         return root;
     }
 
@@ -140,8 +148,28 @@ final class StatusReport {
         sqlite.put("version", db.sqliteVersion());
         sqlite.put("pragmas", db.pragmas());
         s.put("sqlite3", sqlite);
-        s.put("snapshot_store", Map.of("dir", store.dataDir().resolve("raft/snapshot").toString()));
+        s.put("snapshot_store", snapshotStore(store.dataDir().resolve("raft/snapshot")));
         return s;
+    }
+
+    /**
+     * rqlite's {@code store.snapshot_store}: the directory and the IDs of the snapshots in it (SOFAJRaft
+     * keeps each snapshot in a {@code snapshot_<index>} directory; its name is the ID).
+     */
+    private static Map<String, Object> snapshotStore(Path dir) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("dir", dir.toString());
+        List<String> ids = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> entries = Files.list(dir)) {
+                entries.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                        .filter(n -> n.startsWith("snapshot_")).sorted().forEach(ids::add);
+            } catch (IOException | UncheckedIOException e) {
+                // A snapshot being renamed into place; report what could be listed.
+            }
+        }
+        out.put("snapshots", ids);
+        return out;
     }
 
     private static String hostname() {

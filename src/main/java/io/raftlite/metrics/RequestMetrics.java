@@ -41,6 +41,15 @@ public final class RequestMetrics {
                 .increment(count);
     }
 
+    /**
+     * How many requests {@link #request} has recorded for {@code endpoint} since start, whatever
+     * their outcome (the expvar-style counters of {@code /debug/vars} are derived from this).
+     */
+    public long requestCount(String endpoint) {
+        return registry.find("raftlite.http.requests").tag("endpoint", endpoint).timers().stream()
+                .mapToLong(Timer::count).sum();
+    }
+
     private static String outcome(int status) {
         if (status < 300) {
             return "success";

@@ -21,6 +21,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +88,18 @@ final class SqlStateMachine extends StateMachineAdapter {
         return errored;
     }
 
+    /**
+     * Applies the entries jraft hands over, in order, each exactly once.
+     *
+     * <p>Never throws. An exception escaping {@code onApply} would be logged by jraft's event loop and
+     * forgotten: the closures of the batch would be lost (their clients wait until the apply timeout)
+     * and jraft, which had not recorded the batch as applied, would hand the same entries over again
+     * with the next commit, applying the ones before the failure twice. So an unexpected failure (an
+     * I/O error, a corrupt entry; SQL errors are not failures, they are results) instead puts the
+     * state machine into jraft's error state with the failing entry rolled back: it is not counted as
+     * applied, its client and those after it get an error, this node stops applying (reported by
+     * {@link #errored()} and {@code /readyz}), and a restart rebuilds the database and retries.
+     */
     @Override
     public void onApply(Iterator it) {
         while (it.hasNext()) {
@@ -94,15 +107,25 @@ final class SqlStateMachine extends StateMachineAdapter {
             Closure done = it.done();
             ApplyClosure closure = done instanceof ApplyClosure a ? a : null;
             if (index <= skipThrough) {
+                // Already in the database: replayed from the log after a clean shutdown.
                 if (done != null) {
                     done.run(Status.OK());
                 }
                 it.next();
                 continue;
             }
-            LogEntry entry = closure != null ? closure.entry() : LogEntries.parse(bytes(it.getData()));
+            List<StatementResult> results;
             long start = System.nanoTime();
-            List<StatementResult> results = apply(entry, closure != null);
+            try {
+                LogEntry entry = closure != null ? closure.entry() : LogEntries.parse(bytes(it.getData()));
+                results = apply(entry, closure != null);
+            } catch (RuntimeException e) {
+                log.error("cannot apply log entry {}; this node stops applying entries", index, e);
+                errored = true;
+                it.setErrorAndRollback(1, new Status(RaftError.ESTATEMACHINE, "cannot apply log entry %d: %s",
+                        index, String.valueOf(e.getMessage())));
+                return;
+            }
             metrics.recordApply(System.nanoTime() - start);
             appliedIndex.set(index);
             appliedAtMillis = System.currentTimeMillis();
@@ -147,6 +170,16 @@ final class SqlStateMachine extends StateMachineAdapter {
         }
     }
 
+    /**
+     * Pins the database at the applied index on the apply thread, then copies the pinned state on a
+     * background thread while later entries keep being applied.
+     *
+     * <p>A failed snapshot is reported with {@link RaftError#EINTERNAL}, never {@link RaftError#EIO}:
+     * jraft treats an {@code EIO} from the state machine as fatal and stops the node, whereas a failed
+     * snapshot only means the log is not compacted this time (a {@code /db/load} that replaces the
+     * database while a copy is running invalidates that copy, for instance). {@code done} runs exactly
+     * once whatever happens, or jraft would consider a snapshot in progress for ever.
+     */
     @Override
     public void onSnapshotSave(SnapshotWriter writer, Closure done) {
         long index = appliedIndex.get();
@@ -156,26 +189,38 @@ final class SqlStateMachine extends StateMachineAdapter {
             db.checkpoint();
             pinned = db.pin();
         } catch (RuntimeException e) {
-            done.run(new Status(RaftError.EIO, "cannot pin database for snapshot: %s", e.getMessage()));
+            log.warn("snapshot at index {} not taken: cannot pin the database", index, e);
+            done.run(new Status(RaftError.EINTERNAL, "cannot pin database for snapshot: %s", e.getMessage()));
             return;
         }
         // The copy runs beside the apply thread: writes go on while the pinned state is copied.
-        snapshotCopier.execute(() -> {
-            try (pinned) {
-                pinned.copyTo(Path.of(writer.getPath(), SNAPSHOT_FILE));
-                if (!writer.addFile(SNAPSHOT_FILE)) {
-                    done.run(new Status(RaftError.EIO, "cannot add snapshot file"));
-                    return;
-                }
+        try {
+            snapshotCopier.execute(() -> copy(pinned, writer, done, index, start));
+        } catch (RejectedExecutionException e) {
+            pinned.close();
+            done.run(new Status(RaftError.EINTERNAL, "shutting down, snapshot at index %d not taken", index));
+        }
+    }
+
+    /** Copies a pinned state into the snapshot; runs on the copier thread and always runs {@code done}. */
+    private void copy(Database.PinnedCopy pinned, SnapshotWriter writer, Closure done, long index, long start) {
+        Status status = new Status(RaftError.EINTERNAL, "snapshot copy at index %d did not finish", index);
+        try (pinned) {
+            pinned.copyTo(Path.of(writer.getPath(), SNAPSHOT_FILE));
+            if (writer.addFile(SNAPSHOT_FILE)) {
                 lastSnapshotIndex = index;
                 snapshots.incrementAndGet();
                 metrics.recordSnapshot(System.nanoTime() - start);
-                done.run(Status.OK());
-            } catch (RuntimeException e) {
-                log.error("snapshot at index {} failed", index, e);
-                done.run(new Status(RaftError.EIO, "snapshot failed: %s", e.getMessage()));
+                status = Status.OK();
+            } else {
+                status = new Status(RaftError.EINTERNAL, "cannot add %s to the snapshot", SNAPSHOT_FILE);
             }
-        });
+        } catch (RuntimeException e) {
+            log.warn("snapshot at index {} failed", index, e);
+            status = new Status(RaftError.EINTERNAL, "snapshot failed: %s", e.getMessage());
+        } finally {
+            done.run(status);
+        }
     }
 
     @Override
@@ -196,7 +241,14 @@ final class SqlStateMachine extends StateMachineAdapter {
             log.error("snapshot at index {} has no {}", index, SNAPSHOT_FILE);
             return false;
         }
-        db.replaceWith(file);
+        try {
+            db.replaceWith(file);
+        } catch (RuntimeException e) {
+            // false puts jraft into its error state: better than running on a database of unknown state
+            log.error("cannot restore the database from the snapshot at index {}", index, e);
+            errored = true;
+            return false;
+        }
         skipThrough = index;
         appliedIndex.set(index);
         appliedAtMillis = System.currentTimeMillis();

@@ -32,6 +32,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
 
 /**
  * The node: a SOFAJRaft node whose state machine is a SQLite database. Decides, for every request,
@@ -94,6 +98,7 @@ public final class Store implements AutoCloseable {
             throw new UncheckedIOException("cannot create data directory " + dataDir, e);
         }
         long cleanIndex = takeCleanMarker();
+        deleteScratchFiles();
         Path dbFile = dbDir.resolve("db.sqlite");
         if (cleanIndex < 0) {
             // Unknown state (first start or a crash): rebuild from snapshot + log.
@@ -137,10 +142,43 @@ public final class Store implements AutoCloseable {
         return propose(LogEntry.newBuilder().setExecute(LogEntries.toProto(statements, options)).build());
     }
 
-    /** Replaces the whole database with a SQLite file, through the log. */
+    /**
+     * Replaces the whole database with a SQLite file, through the log.
+     *
+     * <p>The file is checked ({@code PRAGMA quick_check} on a scratch copy) before it is proposed: a
+     * load entry is applied again on every replay, so a file that cannot be opened would otherwise
+     * fail on every replica and on every restart.
+     *
+     * @throws StoreException if the data is not a usable SQLite database; nothing is changed then
+     */
     public StoreResult load(byte[] sqliteFile) {
         requireLeader();
+        checkSqliteFile(sqliteFile);
         return propose(LogEntries.load(sqliteFile));
+    }
+
+    private void checkSqliteFile(byte[] data) {
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(dbDir, "load-check-", ".sqlite");
+            Files.write(tmp, data);
+            try (Connection c = new SQLiteConfig().createConnection("jdbc:sqlite:" + tmp);
+                    java.sql.Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("PRAGMA quick_check")) {
+                String verdict = rs.next() ? rs.getString(1) : "no answer to quick_check";
+                if (!"ok".equals(verdict)) {
+                    throw new StoreException("invalid SQLite data: " + verdict);
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("invalid SQLite data: " + e.getMessage());
+        } catch (IOException e) {
+            throw new StoreException("cannot check the SQLite data: " + e.getMessage());
+        } finally {
+            if (tmp != null) {
+                deleteQuietly(tmp, "", "-wal", "-shm", "-journal");
+            }
+        }
     }
 
     // ---- reads ----
@@ -298,7 +336,8 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Takes a snapshot now.
+     * Takes a snapshot now (after the automatic one being saved, if any) and lets jraft compact the
+     * log. Returns once the snapshot is saved; writes go on meanwhile.
      *
      * @return false if there was nothing new to snapshot
      */
@@ -306,14 +345,21 @@ public final class Store implements AutoCloseable {
         if (fsm.appliedIndex() <= fsm.lastSnapshotIndex()) {
             return false;
         }
-        CompletableFuture<Status> done = new CompletableFuture<>();
-        node.snapshot(done::complete);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         try {
-            Status st = done.get(5, TimeUnit.MINUTES);
-            if (!st.isOk()) {
-                throw new StoreException("snapshot: " + st.getErrorMsg());
+            while (true) {
+                CompletableFuture<Status> done = new CompletableFuture<>();
+                node.snapshot(done::complete);
+                Status st = done.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (st.isOk()) {
+                    return true;
+                }
+                // An automatic snapshot is being saved: wait for it, then take ours.
+                if (st.getRaftError() != RaftError.EBUSY || System.nanoTime() > deadline) {
+                    throw new StoreException("snapshot: " + st.getErrorMsg());
+                }
+                Thread.sleep(50);
             }
-            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException("interrupted");
@@ -446,6 +492,13 @@ public final class Store implements AutoCloseable {
 
     // ---- lifecycle ----
 
+    /**
+     * Stops the node and closes the database. Waits for the Raft node to stop, which includes the
+     * entries already committed being applied and a running snapshot copy finishing; requests still
+     * waiting then fail. Records the applied index in the clean-shutdown marker only when the database
+     * is known to hold exactly the entries up to it: not if waiting was interrupted (the apply thread
+     * may still be running) and not after a state machine error (an entry may be half applied).
+     */
     @Override
     public synchronized void close() {
         if (!open) {
@@ -454,17 +507,28 @@ public final class Store implements AutoCloseable {
         open = false;
         scheduler.shutdownNow();
         raftGroup.shutdown();
+        boolean stopped = false;
         try {
             raftGroup.join();
+            stopped = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         long index = fsm.appliedIndex();
         db.close();
-        writeCleanMarker(index);
-        log.info("node {} closed at applied index {}", nodeId(), index);
+        if (stopped && !fsm.errored()) {
+            writeCleanMarker(index);
+            log.info("node {} closed at applied index {}", nodeId(), index);
+        } else {
+            log.warn("node {} closed without a clean-shutdown marker; the next start rebuilds the database", nodeId());
+        }
     }
 
+    /**
+     * Reads and removes the clean-shutdown marker: -1 if there is none (first start or a crash). The
+     * marker is removed, durably, before anything is applied, so that a crash after this start is not
+     * mistaken for a clean shutdown; if it cannot be removed the node does not start.
+     */
     private long takeCleanMarker() {
         Path marker = dbDir.resolve(CLEAN_MARKER);
         long index = -1;
@@ -472,12 +536,16 @@ public final class Store implements AutoCloseable {
             if (Files.exists(marker) && Files.exists(dbDir.resolve("db.sqlite"))) {
                 index = Long.parseLong(Files.readString(marker, StandardCharsets.US_ASCII).trim());
             }
-            if (Files.deleteIfExists(marker)) {
-                fsyncDirectory(dbDir);
-            }
         } catch (IOException | NumberFormatException e) {
             log.warn("ignoring unreadable clean-shutdown marker; rebuilding the database", e);
             index = -1;
+        }
+        try {
+            if (Files.deleteIfExists(marker)) {
+                fsyncDirectory(dbDir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the clean-shutdown marker " + marker, e);
         }
         return index;
     }
@@ -490,8 +558,14 @@ public final class Store implements AutoCloseable {
                 ch.write(java.nio.ByteBuffer.wrap(Long.toString(index).getBytes(StandardCharsets.US_ASCII)));
                 ch.force(true);
             }
-            try (FileChannel ch = FileChannel.open(dbDir.resolve("db.sqlite"), StandardOpenOption.WRITE)) {
-                ch.force(true);
+            // The database runs with synchronous=OFF: make what it holds durable before vouching for it.
+            for (String suffix : List.of("", "-wal")) {
+                Path f = dbDir.resolve("db.sqlite" + suffix);
+                if (Files.exists(f)) {
+                    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                        ch.force(true);
+                    }
+                }
             }
             Files.move(tmp, dbDir.resolve(CLEAN_MARKER), StandardCopyOption.ATOMIC_MOVE);
             fsyncDirectory(dbDir);
@@ -507,6 +581,27 @@ public final class Store implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Scratch copies a killed node may have left behind (loads, load checks, backups). */
+    private void deleteScratchFiles() {
+        try (var files = Files.newDirectoryStream(dbDir, "{load-,backup-}*")) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            log.warn("cannot remove scratch files in {}", dbDir, e);
+        }
+    }
+
+    private static void deleteQuietly(Path file, String... suffixes) {
+        for (String suffix : suffixes) {
+            try {
+                Files.deleteIfExists(Path.of(file + suffix));
+            } catch (IOException e) {
+                log.debug("cannot delete {}{}", file, suffix, e);
+            }
         }
     }
 
