@@ -62,6 +62,7 @@ final class Conn implements AutoCloseable {
         Conn conn = new Conn(jdbc, true);
         try {
             conn.exec("PRAGMA query_only=1");
+            conn.exec("PRAGMA synchronous=OFF");
             conn.exec("PRAGMA busy_timeout=" + config.busyTimeoutMillis());
             conn.exec("PRAGMA wal_autocheckpoint=1000");
         } catch (SQLException e) {
