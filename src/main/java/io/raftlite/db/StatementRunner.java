@@ -59,7 +59,8 @@ final class StatementRunner {
             if (rows != null) {
                 return rows;
             }
-            if (pieces.isEmpty()) {
+            if (pieces.isEmpty() || SqlScript.endsWithEmptyStatement(st.sql())) {
+                // Nothing ran last: the empty statement's result has no counters (as in rqlite).
                 return new StatementResult.Write(0, 0, elapsed(opts, t0));
             }
             long[] c = conn.counters();

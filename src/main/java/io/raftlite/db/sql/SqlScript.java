@@ -25,16 +25,56 @@ public final class SqlScript {
      * assigns: {@code ?} takes the largest index so far plus one, {@code ?NNN} takes NNN, a named
      * parameter takes the largest plus one when first seen and keeps it when repeated.
      *
+     * <p>SQLite reads SQL as a C string, so nothing after a NUL character exists for it: the text
+     * is cut there first (a literal left open by the cut then fails as a syntax error, as in rqlite).
+     *
      * @param text SQL text, not null
      * @return the statements in order; empty if there are none
      */
     public static List<SqlStatementText> split(String text) {
         Objects.requireNonNull(text, "text");
+        int nul = text.indexOf('\0');
+        if (nul >= 0) {
+            text = text.substring(0, nul);
+        }
         List<SqlStatementText> result = new ArrayList<>();
         for (List<Token> statement : StatementSplitter.split(SqlLexer.tokenize(text))) {
             result.add(describe(text, statement));
         }
         return result;
+    }
+
+    /**
+     * True if, after its last statement, the text holds a semicolon followed by more than
+     * whitespace (a comment or another semicolon). SQLite then prepares an empty statement last, so
+     * the text as a whole reports that empty statement's result, not the last real one's.
+     */
+    public static boolean endsWithEmptyStatement(String text) {
+        Objects.requireNonNull(text, "text");
+        int nul = text.indexOf('\0');
+        List<Token> tokens = SqlLexer.tokenize(nul >= 0 ? text.substring(0, nul) : text);
+        int last = -1;
+        for (int i = 0; i < tokens.size(); i++) {
+            if (tokens.get(i).isSignificant() && tokens.get(i).type() != Token.Type.SEMICOLON) {
+                last = i;
+            }
+        }
+        if (last < 0) {
+            return false;
+        }
+        boolean semicolon = false;
+        for (int i = last + 1; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            if (t.type() == Token.Type.SEMICOLON) {
+                if (semicolon) {
+                    return true;
+                }
+                semicolon = true;
+            } else if (t.type() == Token.Type.COMMENT && semicolon) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static SqlStatementText describe(String text, List<Token> statement) {
