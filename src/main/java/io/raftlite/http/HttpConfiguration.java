@@ -55,8 +55,10 @@ public class HttpConfiguration {
 
     @Bean
     StatusReport statusReport(Store store, WriteQueue queue, RaftliteProperties props, NodeVersion version,
-            AdvertisedHttpAddress http, CredentialStore credentials) {
-        return new StatusReport(store, queue, props, version.value(), http.value(), credentials.enabled());
+            AdvertisedHttpAddress http, CredentialStore credentials, @Value("${server.address:localhost}") String host,
+            @Value("${server.port:4001}") int port) {
+        return new StatusReport(store, queue, props, version.value(), http.value(), host + ":" + port,
+                credentials.enabled());
     }
 
     /**

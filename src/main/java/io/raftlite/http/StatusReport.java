@@ -24,14 +24,21 @@ final class StatusReport {
     private final RaftliteProperties props;
     private final String version;
     private final String httpAddr;
+    private final String bindAddr;
     private final boolean authEnabled;
 
-    StatusReport(Store store, WriteQueue queue, RaftliteProperties props, String version, String httpAddr, boolean authEnabled) {
+    /**
+     * @param httpAddr the advertised HTTP address ({@code cluster.api_addr})
+     * @param bindAddr where the HTTP server listens ({@code http.bind_addr})
+     */
+    StatusReport(Store store, WriteQueue queue, RaftliteProperties props, String version, String httpAddr,
+            String bindAddr, boolean authEnabled) {
         this.store = store;
         this.queue = queue;
         this.props = props;
         this.version = version;
         this.httpAddr = httpAddr;
+        this.bindAddr = bindAddr;
         this.authEnabled = authEnabled;
     }
 
@@ -46,7 +53,7 @@ final class StatusReport {
         root.put("build", build);
 
         Map<String, Object> http = new LinkedHashMap<>();
-        http.put("bind_addr", httpAddr);
+        http.put("bind_addr", bindAddr);
         http.put("auth", authEnabled ? "enabled" : "disabled");
         Map<String, Object> q = new LinkedHashMap<>();
         q.put("max_size", (long) queue.capacity());

@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,9 @@ public final class WriteQueue implements AutoCloseable {
     private final Duration timeout;
     private final boolean transaction;
     private final Function<List<Statement>, StoreResult> writer;
-    private final AtomicLong nextSequence = new AtomicLong(System.currentTimeMillis() * 1_000_000L);
+    /** Held while a request takes its sequence number and enters the queue, so both orders agree. */
+    private final ReentrantLock enqueueLock = new ReentrantLock();
+    private long lastSequence = System.currentTimeMillis() * 1_000_000L; // guarded by enqueueLock
     private final AtomicLong highestWritten = new AtomicLong();
     private final Thread worker;
     private volatile boolean running = true;
@@ -58,13 +61,22 @@ public final class WriteQueue implements AutoCloseable {
     /**
      * Queues statements (possibly none: a flush barrier); blocks while the queue is full.
      *
+     * <p>Requests are written in sequence-number order: a request's number is taken and the request
+     * queued in one step, so when {@link #highestWritten()} reaches N, every request numbered N or
+     * less has been written.
+     *
      * @return the sequence number and a future that completes once its batch has been written
      */
     public Ticket enqueue(List<Statement> statements) throws InterruptedException {
-        long seq = nextSequence.incrementAndGet();
-        Queued q = new Queued(seq, List.copyOf(statements), new CompletableFuture<>());
-        queue.put(q);
-        return new Ticket(seq, q.written());
+        List<Statement> copy = List.copyOf(statements);
+        enqueueLock.lockInterruptibly();
+        try {
+            Queued q = new Queued(++lastSequence, copy, new CompletableFuture<>());
+            queue.put(q);
+            return new Ticket(q.sequence(), q.written());
+        } finally {
+            enqueueLock.unlock();
+        }
     }
 
     /** A queued request: its sequence number and when it was written. */

@@ -243,6 +243,27 @@ class ExecutionIT {
         assertThat(api.query("SELECT count(*) AS n FROM ex_nul\u0000 garbage")).isEqualTo(countIs(1));
     }
 
+    @Test
+    @Order(13)
+    void whitespaceOnlyStatementReportsZeroCounters() {
+        // only "" is skipped; go-sqlite3 answers {0, 0} for text that prepares to no statement at all
+        api.execute("[\"CREATE TABLE ex_blank (id INTEGER)\", \"INSERT INTO ex_blank VALUES(1)\"]");
+        assertThat(execute("", "[\"   \"]")).isEqualTo("{\"results\":[{}]}");
+        assertThat(execute("", "[\" \\n\\t \", \"INSERT INTO ex_blank VALUES(2)\"]"))
+                .isEqualTo("{\"results\":[{},{\"last_insert_id\":2,\"rows_affected\":1}]}");
+    }
+
+    @Test
+    @Order(14)
+    void trailingCommentReportsZeroCounters() {
+        // go-sqlite3 reports the last piece of the text, and a trailing comment is a piece with nothing to run
+        api.execute("[\"CREATE TABLE ex_comment (id INTEGER)\", \"INSERT INTO ex_comment VALUES(1)\"]");
+        assertThat(execute("", "[\"INSERT INTO ex_comment VALUES(2); -- trailing comment\"]")).isEqualTo("{\"results\":[{}]}");
+        assertThat(execute("", "[\"INSERT INTO ex_comment VALUES(3);  \\n \"]"))
+                .isEqualTo("{\"results\":[{\"last_insert_id\":3,\"rows_affected\":1}]}");
+        assertThat(count("ex_comment")).isEqualTo(countIs(3));
+    }
+
     /** {@code s} as a JSON string literal. */
     private static String jsonString(String s) {
         StringBuilder sb = new StringBuilder("\"");

@@ -128,7 +128,7 @@ class LauncherIT {
         Path data = tmp.resolve("n1-data");
         Path log = tmp.resolve("n1.log");
         Process p = launch(log, "-node-id", "n1", "-http-addr", "127.0.0.1:" + http, "-raft-addr", "127.0.0.1:" + raft,
-                data.toString());
+                "-raft-election-timeout", "1500ms", "-write-queue-timeout=75ms", "-raft-snap", "100", data.toString());
         awaitReady(p, http, log);
 
         JsonNode s = status(http);
@@ -141,6 +141,10 @@ class LauncherIT {
         assertThat(Path.of(s.at("/store/sqlite3/path").asString()).toRealPath()).startsWith(data.toRealPath());
         assertThat(data.resolve("db").resolve("db.sqlite")).exists();
         assertThat(data.resolve("raft")).isDirectory();
+        // Go-syntax duration and integer flags reach the node's settings
+        assertThat(s.at("/store/election_timeout").asString()).isEqualTo("1.5s");
+        assertThat(s.at("/http/queue/_default/timeout").asString()).isEqualTo("75ms");
+        assertThat(s.at("/store/snapshot_threshold").asLong()).isEqualTo(100);
 
         long millis = terminate(p);
         assertThat(p.exitValue()).as("exit status after SIGTERM").isEqualTo(SIGTERM_EXIT);
@@ -175,6 +179,12 @@ class LauncherIT {
         assertThat(s.at("/store/addr").asString()).isEqualTo("localhost:" + raft);
         assertThat(s.at("/store/leader/addr").asString()).isEqualTo("localhost:" + raft);
         assertThat(s.at("/cluster/api_addr").asString()).isEqualTo("localhost:" + http);
+        HttpResponse<String> nodes = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/nodes?ver=2"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode self = JSON.readTree(nodes.body()).at("/nodes/0");
+        assertThat(self.path("id").asString()).as(nodes.body()).isEqualTo("localhost:" + raft);
+        assertThat(self.path("api_addr").asString()).isEqualTo("http://localhost:" + http);
+        assertThat(self.path("addr").asString()).isEqualTo("localhost:" + raft);
         // bind_addr is where the API listens, which is not what it advertises
         assertThat(s.at("/http/bind_addr").asString()).isEqualTo("127.0.0.1:" + http);
         terminate(p);
