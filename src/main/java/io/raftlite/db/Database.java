@@ -118,6 +118,28 @@ public final class Database implements AutoCloseable {
         return onWriter(() -> runOnWriter(statements, opts(options), true));
     }
 
+    /**
+     * Whether {@code sql} only reads, as SQLite's {@code sqlite3_stmt_readonly} would say: every
+     * statement in it is a read by its text, and it prepares against the current schema. Text that
+     * cannot be prepared (a missing table, a syntax error) counts as a write, as in rqlite, so a
+     * mixed request holding it goes through the log. Safe from any thread.
+     */
+    public boolean isReadOnly(String sql) {
+        if (!io.raftlite.db.sql.StatementClassifier.isReadOnly(sql)) {
+            return false;
+        }
+        return withReader(conn -> {
+            for (io.raftlite.db.sql.SqlStatementText piece : io.raftlite.db.sql.SqlScript.split(sql)) {
+                try (java.sql.PreparedStatement ps = conn.prepare(piece.sql())) {
+                    // prepared: fine
+                } catch (java.sql.SQLException e) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
     /** Writes a consistent copy of the database as a SQLite file (WAL content included). */
     public void backupTo(Path target) {
         withReader(conn -> {

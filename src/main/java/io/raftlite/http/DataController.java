@@ -12,12 +12,14 @@ import io.raftlite.store.StoreException;
 import io.raftlite.store.StoreResult;
 import io.raftlite.store.WriteQueue;
 import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -31,6 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class DataController implements DataApi {
     private static final String DISALLOWED_PRAGMA = "disallowed pragma";
+    private static final String SERVED_BY = "X-RQLITE-SERVED-BY";
 
     private final Store store;
     private final WriteQueue writeQueue;
@@ -38,15 +41,17 @@ public class DataController implements DataApi {
     private final StatementRewriter rewriter;
     private final LeaderRouting routing;
     private final HttpMetrics metrics;
+    private final String servedBy;
 
     public DataController(Store store, WriteQueue writeQueue, StatementParser parser, StatementRewriter rewriter,
-            LeaderRouting routing, HttpMetrics metrics) {
+            LeaderRouting routing, HttpMetrics metrics, HttpConfiguration.AdvertisedHttpAddress advertised) {
         this.store = store;
         this.writeQueue = writeQueue;
         this.parser = parser;
         this.rewriter = rewriter;
         this.routing = routing;
         this.metrics = metrics;
+        this.servedBy = advertised.value();
     }
 
     @Override
@@ -77,12 +82,12 @@ public class DataController implements DataApi {
             statements = prepare(statements, q, true);
             metrics.statements("execute", statements.size());
             if (statements.isEmpty()) {
-                return Responses.json(ResultRenderer.render(List.of(), null, elapsed(start), null, 0, style(q)));
+                return served(ResultRenderer.render(List.of(), null, elapsed(start), null, 0, style(q)));
             }
             ExecutionOptions options = new ExecutionOptions(q.has("transaction"), q.duration("db_timeout", null), false,
                     q.has("timings"));
             List<Statement> prepared = statements;
-            return run(request, q, start, () -> store.execute(prepared, options));
+            return run(request, q, start, style(q), () -> store.execute(prepared, options));
         });
     }
 
@@ -134,22 +139,24 @@ public class DataController implements DataApi {
             statements = prepare(statements, q, unified || level == ConsistencyLevel.STRONG);
             metrics.statements(endpoint, statements.size());
             if (statements.isEmpty()) {
-                return Responses.json(ResultRenderer.render(List.of(), null, elapsed(start), null, 0, style(q)));
+                return served(ResultRenderer.render(List.of(), null, elapsed(start), null, 0, style(q)));
             }
             ExecutionOptions options = new ExecutionOptions(q.has("transaction"), q.duration("db_timeout", null),
                     q.has("qualify_columns"), q.has("timings"));
             ReadRequest read = new ReadRequest(statements, options, level, q.duration("freshness", Duration.ZERO),
                     q.has("freshness_strict"), q.duration("linearizable_timeout", ReadRequest.DEFAULT_LINEARIZABLE_TIMEOUT));
-            return run(request, q, start, () -> unified ? store.request(read) : store.query(read));
+            // /db/query renders every entry as a rows object, errors included (rqlite's quirk).
+            ResultRenderer.Style rendering = unified ? style(q) : style(q).forQuery();
+            return run(request, q, start, rendering, () -> unified ? store.request(read) : store.query(read));
         });
     }
 
     private ResponseEntity<byte[]> run(HttpServletRequest request, QueryParams q, long start,
-            java.util.function.Supplier<StoreResult> call) {
+            ResultRenderer.Style rendering, java.util.function.Supplier<StoreResult> call) {
         try {
             StoreResult result = call.get();
-            return Responses.json(ResultRenderer.render(result.results(), null, elapsed(start), null,
-                    q.has("raft_index") ? result.raftIndex() : 0, style(q)));
+            return served(ResultRenderer.render(result.results(), null, elapsed(start), null,
+                    q.has("raft_index") ? result.raftIndex() : 0, rendering));
         } catch (NotLeaderException e) {
             return routing.notLeader(request, q, e);
         } catch (StoreException e) {
@@ -232,8 +239,20 @@ public class DataController implements DataApi {
         return new StatementRewriter.Options(!q.has("norwrandom"), !q.has("norwtime"));
     }
 
+    /**
+     * A successful answer served by this node, which says so in {@code X-RQLITE-SERVED-BY}, as rqlite
+     * does (request-level errors and queued writes carry no such header).
+     */
+    private ResponseEntity<byte[]> served(String body) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(Responses.JSON);
+        headers.set(SERVED_BY, servedBy);
+        return ResponseEntity.ok().headers(headers).body(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Drops empty statements, which rqlite skips; whitespace-only text is still run (it yields {}). */
     static List<Statement> nonEmpty(List<Statement> statements) {
-        return statements.stream().filter(s -> !s.sql().isBlank()).toList();
+        return statements.stream().filter(s -> !s.sql().isEmpty()).toList();
     }
 
     static boolean disallowed(List<Statement> statements) {

@@ -9,7 +9,11 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Carries a proposed entry to the state machine on the leader and its results back to the waiting
- * request. Runs exactly once: with results when applied, or with the failure status.
+ * request. Runs exactly once: with results when applied, or with the failure status (not committed,
+ * leadership lost, shutting down, or the state machine failed on this entry). A failure does not
+ * always mean the write was not made: an entry already in the log when leadership or the process was
+ * lost may still be committed and applied later, once. Entries replayed from the log (after a restart
+ * or on a follower) have no closure; the state machine decodes their bytes instead.
  */
 final class ApplyClosure implements Closure {
     private final LogEntry entry;

@@ -30,9 +30,13 @@ import org.slf4j.LoggerFactory;
  * Applies log entries, in order, to the SQLite database; saves and loads snapshots.
  *
  * <p>Kept deliberately thin: decode the entry, hand it to {@link Database}, record the index. An
- * entry whose SQL fails still counts as applied, so every replica stays identical. Entries at or
- * below {@code skipThrough} are already in the database (it was closed cleanly at that index) and
- * are not applied again when Raft replays its log on start.
+ * entry whose SQL fails still counts as applied, so every replica stays identical; any other failure
+ * stops the node applying (see {@link #onApply}). Entries at or below {@code skipThrough} are already
+ * in the database (it was closed cleanly at that index, or restored from a snapshot at it) and are
+ * not applied again when Raft replays its log.
+ *
+ * <p>Called by jraft on its apply thread; snapshot copies run on a thread of their own. The indexes
+ * it reports are safe to read from any thread.
  */
 final class SqlStateMachine extends StateMachineAdapter {
     private static final Logger log = LoggerFactory.getLogger(SqlStateMachine.class);

@@ -55,7 +55,7 @@ import org.sqlite.SQLiteConfig;
  * <p>Restart safety: the Raft log is replayed from the last snapshot on every start. If the node was
  * shut down cleanly, a marker file records the index the database holds and replayed entries up to it
  * are skipped. Otherwise (a crash) the database is discarded and rebuilt from the last snapshot plus
- * the log, so nothing is lost and nothing applied twice.
+ * the log, so nothing is lost and nothing applied twice. The package documentation has the details.
  *
  * <p>Thread-safe.
  */

@@ -9,10 +9,43 @@
  * ({@link io.raftlite.store.NotLeaderException}); it never forwards by itself and knows nothing of
  * HTTP.
  *
- * <p>Why the state machine rebuilds after a crash instead of storing its applied index in SQLite: a
- * bookkeeping table would be visible to every client (in {@code sqlite_master}, dumps and backups).
- * A clean shutdown records the applied index in a marker file, so the common restart skips replayed
- * entries; after a crash the database is restored from the last snapshot and the log replayed, which
- * is bounded by the snapshot threshold.
+ * <h2>Durability</h2>
+ *
+ * <p>Every write is one protobuf log entry ({@code src/main/proto/raftlite.proto}). A client is
+ * answered only after its entry is committed and applied, and jraft's {@code sync} option (on unless
+ * {@code -raft-no-sync}) fsyncs the log before an entry counts as committed, so an acknowledged
+ * write is on disk in the log even though SQLite itself runs with {@code synchronous=OFF}.
+ *
+ * <p>jraft replays every entry after the last snapshot on each start. Why the state machine rebuilds
+ * after a crash instead of storing its applied index in SQLite: a bookkeeping table would be visible
+ * to every client (in {@code sqlite_master}, dumps and backups). Instead:
+ * <ul>
+ *   <li>A clean shutdown ({@link io.raftlite.store.Store#close()}) waits for jraft to stop, which
+ *       applies every committed entry and finishes a running snapshot copy, closes the database,
+ *       fsyncs it and then writes {@code db/clean-shutdown} holding the applied index. On the next
+ *       start replayed entries up to that index are skipped. The marker is not written if the wait
+ *       was interrupted or the state machine had failed, and it is removed (and the removal
+ *       fsynced) before anything is applied, so a crash later is never mistaken for a clean stop.
+ *   <li>After a crash (no marker) the database file is deleted and rebuilt from the last snapshot
+ *       plus the log, which is bounded by the snapshot threshold. Scratch files a killed node left
+ *       behind are removed.
+ * </ul>
+ *
+ * <p>The state machine never lets an exception escape {@code onApply}: jraft would lose the batch's
+ * closures and hand the same entries over again with the next commit, applying some twice. SQL errors
+ * are results (the entry still counts as applied, so replicas stay identical); anything else (an I/O
+ * failure, an undecodable entry) rolls the entry back and stops the node applying, and a restart
+ * retries it. {@code /db/load} checks the SQLite file before proposing it, because a load entry that
+ * cannot be applied would fail on every replica and every restart.
+ *
+ * <h2>Snapshots</h2>
+ *
+ * <p>Taken when the applied index is {@code snapshot-threshold} entries past the last snapshot
+ * (checked every {@code snapshot-interval}) or on {@code POST /snapshot}. The apply thread only
+ * checkpoints the WAL and pins the current state in a read transaction; a background thread copies the
+ * pinned state with SQLite's online backup while writes go on. A failed copy is reported to jraft as
+ * a non-fatal error (never {@code EIO}, which jraft treats as fatal): the log is just not compacted
+ * that time. A node killed during a copy starts from the previous snapshot; jraft discards the
+ * unfinished one. jraft compacts the log up to the snapshot before the latest one.
  */
 package io.raftlite.store;

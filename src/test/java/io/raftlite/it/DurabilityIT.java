@@ -118,7 +118,8 @@ class DurabilityIT {
 
     @Test
     void killDashNineUnderWriteLoadLosesAndDuplicatesNothing() throws Exception {
-        NodeProcess node = start("kill");
+        // a small threshold, so that kills also land during snapshot copies and log compaction
+        NodeProcess node = start("kill", "--raftlite.raft.snapshot-threshold=1000", "--raftlite.raft.snapshot-interval=100ms");
         Api api = new Api(node);
         ok(api, "[\"CREATE TABLE d_load (id INTEGER PRIMARY KEY, v TEXT NOT NULL)\", "
                 + "\"CREATE TABLE d_counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)\", "
@@ -455,6 +456,25 @@ class DurabilityIT {
         assertThat(longValue(api, "SELECT count(*) FROM d_big")).isEqualTo(64 * 64);
         assertThat(longValue(api, "SELECT count(DISTINCT v) FROM d_during")).isEqualTo(writes.size());
         assertThat(longValue(api, "SELECT count(*) FROM d_during")).isEqualTo(writes.size());
+
+        // a crash while a snapshot may be being copied (whenever the kill lands, nothing may be lost)
+        ok(api, "[[\"INSERT INTO d_during(v) VALUES(?)\", \"before-snapshot-kill\"]]");
+        Thread snapshotter = new Thread(() -> {
+            try {
+                api.post("/snapshot", "");
+            } catch (RuntimeException expected) {
+                // the node is killed under it
+            }
+        });
+        snapshotter.start();
+        Thread.sleep(30);
+        node.kill();
+        snapshotter.join(60_000);
+        node.restart();
+        assertThat(longValue(api, "SELECT count(*) FROM d_big")).isEqualTo(64 * 64);
+        assertThat(longValue(api, "SELECT count(*) FROM d_during")).isEqualTo(writes.size() + 1);
+        assertThat(api.post("/snapshot", "").status()).isIn(200, 204);
+        assertThat(longValue(api, "SELECT count(*) FROM d_during")).isEqualTo(writes.size() + 1);
     }
 
     private static void awaitCount(ConcurrentLinkedQueue<?> q, int n) throws InterruptedException {
