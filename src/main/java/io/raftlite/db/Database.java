@@ -206,6 +206,20 @@ public final class Database implements AutoCloseable {
 
     /** Replaces the whole database with the SQLite file at {@code source}; waits for running reads. */
     public void replaceWith(Path source) {
+        // Copy and check the new file before touching the live one: a file that is not a sound
+        // SQLite database is refused and the current data stays.
+        Path tmp = file.resolveSibling(file.getFileName() + ".replace.tmp");
+        try {
+            Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new DatabaseException("cannot replace " + file + " with " + source + ": " + e.getMessage(), e);
+        }
+        try {
+            verify(tmp);
+        } catch (DatabaseException e) {
+            deleteQuietly(tmp);
+            throw e;
+        }
         lifecycle.writeLock().lock();
         try {
             ensureOpen();
@@ -214,8 +228,6 @@ public final class Database implements AutoCloseable {
             }
             closeConnections();
             try {
-                Path tmp = file.resolveSibling(file.getFileName() + ".replace.tmp");
-                Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
                 try {
                     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {
@@ -230,6 +242,33 @@ public final class Database implements AutoCloseable {
             }
         } finally {
             lifecycle.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Checks that {@code candidate} is a SQLite database that passes {@code PRAGMA quick_check}.
+     *
+     * @throws DatabaseException with SQLite's message if it is not
+     */
+    public static void verify(Path candidate) {
+        String url = "jdbc:sqlite:file:" + candidate.toAbsolutePath() + "?immutable=1";
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("PRAGMA quick_check")) {
+            String result = rs.next() ? rs.getString(1) : "no result";
+            if (!"ok".equals(result)) {
+                throw new DatabaseException("invalid SQLite data: " + result);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new DatabaseException("invalid SQLite data: " + SqliteErrors.message(e), e);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a leftover scratch file is removed on the next replace
         }
     }
 

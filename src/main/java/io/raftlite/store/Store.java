@@ -22,7 +22,6 @@ import io.raftlite.db.Database;
 import io.raftlite.db.DatabaseConfig;
 import io.raftlite.db.ExecutionOptions;
 import io.raftlite.db.Statement;
-import io.raftlite.db.sql.StatementClassifier;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -32,9 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +41,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The node: a SOFAJRaft node whose state machine is a SQLite database. Decides, for every request,
@@ -125,7 +120,10 @@ public final class Store implements AutoCloseable {
         raftOptions.setSyncMeta(true);
         options.setRaftOptions(raftOptions);
 
-        rpcServer = RaftRpcServerFactory.createRaftRpcServer(new Endpoint(bind.host(), bind.port()));
+        // SOFAJRaft's factory binds every interface; bind only the address the operator gave.
+        rpcServer = new com.alipay.sofa.jraft.rpc.impl.BoltRpcServer(
+                new com.alipay.remoting.rpc.RpcServer(bind.host(), bind.port(), true));
+        RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
         raftGroup = new RaftGroupService(GROUP, self, options, rpcServer);
         node = raftGroup.start();
         open = true;
@@ -162,16 +160,9 @@ public final class Store implements AutoCloseable {
         try {
             tmp = Files.createTempFile(dbDir, "load-check-", ".sqlite");
             Files.write(tmp, data);
-            try (Connection c = new SQLiteConfig().createConnection("jdbc:sqlite:" + tmp);
-                    java.sql.Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("PRAGMA quick_check")) {
-                String verdict = rs.next() ? rs.getString(1) : "no answer to quick_check";
-                if (!"ok".equals(verdict)) {
-                    throw new StoreException("invalid SQLite data: " + verdict);
-                }
-            }
-        } catch (SQLException e) {
-            throw new StoreException("invalid SQLite data: " + e.getMessage());
+            Database.verify(tmp);
+        } catch (io.raftlite.db.DatabaseException e) {
+            throw new StoreException(e.getMessage());
         } catch (IOException e) {
             throw new StoreException("cannot check the SQLite data: " + e.getMessage());
         } finally {
@@ -210,7 +201,7 @@ public final class Store implements AutoCloseable {
 
     /** A mixed batch: through the log if it writes or is strong, else read at the level asked for. */
     public StoreResult request(ReadRequest request) {
-        boolean writes = request.statements().stream().anyMatch(s -> s.returnsRows() || !StatementClassifier.isReadOnly(s.sql()));
+        boolean writes = request.statements().stream().anyMatch(s -> s.returnsRows() || !db.isReadOnly(s.sql()));
         if (writes || request.level() == ConsistencyLevel.STRONG) {
             requireLeader();
             return propose(LogEntry.newBuilder().setRequest(proto(request)).build());

@@ -39,7 +39,12 @@ public final class NodeProcess implements AutoCloseable {
         n.httpPort = freePort();
         n.raftPort = freePort();
         n.launch();
-        n.awaitReady(Duration.ofSeconds(60));
+        try {
+            n.awaitReady(Duration.ofSeconds(60));
+        } catch (RuntimeException e) {
+            n.close(); // never leak a half-started JVM
+            throw e;
+        }
         return n;
     }
 
