@@ -108,4 +108,10 @@ public final class CredentialStore {
     private static boolean holds(User u, Permission perm) {
         return u.permissions().contains(Permission.ALL) || u.permissions().contains(perm);
     }
+
+    /** The password of {@code username} in the users file, for {@code -join-as}; empty if unknown. */
+    public java.util.Optional<String> passwordOf(String username) {
+        User u = users.get(username);
+        return u == null ? java.util.Optional.empty() : java.util.Optional.of(u.password());
+    }
 }

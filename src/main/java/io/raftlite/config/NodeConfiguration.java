@@ -25,9 +25,20 @@ public class NodeConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    WriteQueue writeQueue(RaftliteProperties props, Store store) {
+    WriteQueue writeQueue(RaftliteProperties props, Store store, io.raftlite.cluster.LeaderForwarder forwarder) {
         WriteQueue[] self = new WriteQueue[1];
-        self[0] = new WriteQueue(props.writeQueue(), statements -> store.execute(statements, self[0].options()));
+        self[0] = new WriteQueue(props.writeQueue(), statements -> {
+            try {
+                return store.execute(statements, self[0].options());
+            } catch (io.raftlite.store.NotLeaderException e) {
+                if (!e.leaderKnown()) {
+                    throw e;
+                }
+                // A follower's queue is written by the leader; a failure is retried by the queue.
+                forwarder.execute(statements, self[0].options(), java.time.Duration.ofSeconds(30));
+                return new io.raftlite.store.StoreResult(java.util.List.of(), 0);
+            }
+        });
         return self[0];
     }
 

@@ -20,6 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param allowOrigin value of {@code Access-Control-Allow-Origin}; empty for none
  * @param authFile path of an rqlite users file; empty disables authentication
  * @param raft Raft tuning
+ * @param cluster how the node finds and joins its cluster
  * @param writeQueue queued-write tuning
  */
 @ConfigurationProperties("raftlite")
@@ -33,6 +34,7 @@ public record RaftliteProperties(
         @DefaultValue("") String allowOrigin,
         @DefaultValue("") String authFile,
         @DefaultValue Raft raft,
+        @DefaultValue Cluster cluster,
         @DefaultValue WriteQueue writeQueue) {
 
     /**
@@ -44,6 +46,9 @@ public record RaftliteProperties(
      * @param snapshotInterval how often the snapshot threshold is checked
      * @param sync fsync the Raft log on every append
      * @param readPoolSize number of read-only SQLite connections
+     * @param nonVoter join as a read replica (a SOFAJRaft learner) that neither votes nor counts for quorum
+     * @param shutdownStepdown a leader hands leadership over before it shuts down
+     * @param clusterRemoveShutdown a node removes itself from the cluster when it shuts down
      */
     public record Raft(
             @DefaultValue("1s") Duration electionTimeout,
@@ -51,7 +56,33 @@ public record RaftliteProperties(
             @DefaultValue("8192") long snapshotThreshold,
             @DefaultValue("10s") Duration snapshotInterval,
             @DefaultValue("true") boolean sync,
-            @DefaultValue("4") int readPoolSize) {
+            @DefaultValue("4") int readPoolSize,
+            @DefaultValue("false") boolean nonVoter,
+            @DefaultValue("true") boolean shutdownStepdown,
+            @DefaultValue("false") boolean clusterRemoveShutdown) {
+    }
+
+    /**
+     * How a node finds its cluster on first start.
+     *
+     * @param join Raft addresses of nodes to join (or, with bootstrapExpect, of all expected nodes)
+     * @param bootstrapExpect form a new cluster once this many nodes (this one included) know of each other
+     * @param bootstrapExpectTimeout give up bootstrapping after this long
+     * @param joinAttempts tries per join target
+     * @param joinInterval pause between join attempts
+     * @param joinAs user (from the users file) whose credentials join requests carry
+     * @param discoMode {@code dns} to find the peers from the A records of a name; empty for none
+     * @param discoConfig for {@code dns}: inline JSON {@code {"name":"..."}} or a file holding it
+     */
+    public record Cluster(
+            @DefaultValue("") java.util.List<String> join,
+            @DefaultValue("0") int bootstrapExpect,
+            @DefaultValue("120s") Duration bootstrapExpectTimeout,
+            @DefaultValue("5") int joinAttempts,
+            @DefaultValue("3s") Duration joinInterval,
+            @DefaultValue("") String joinAs,
+            @DefaultValue("") String discoMode,
+            @DefaultValue("") String discoConfig) {
     }
 
     /**

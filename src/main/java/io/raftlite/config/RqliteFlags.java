@@ -51,6 +51,17 @@ public final class RqliteFlags {
         FLAGS.put("write-queue-batch-size", new Flag("raftlite.write-queue.batch-size", Kind.INTEGER));
         FLAGS.put("write-queue-timeout", new Flag("raftlite.write-queue.timeout", Kind.DURATION));
         FLAGS.put("write-queue-tx", new Flag("raftlite.write-queue.transaction", Kind.BOOLEAN));
+        FLAGS.put("join", new Flag("raftlite.cluster.join", Kind.TEXT));
+        FLAGS.put("join-as", new Flag("raftlite.cluster.join-as", Kind.TEXT));
+        FLAGS.put("join-attempts", new Flag("raftlite.cluster.join-attempts", Kind.INTEGER));
+        FLAGS.put("join-interval", new Flag("raftlite.cluster.join-interval", Kind.DURATION));
+        FLAGS.put("bootstrap-expect", new Flag("raftlite.cluster.bootstrap-expect", Kind.INTEGER));
+        FLAGS.put("bootstrap-expect-timeout", new Flag("raftlite.cluster.bootstrap-expect-timeout", Kind.DURATION));
+        FLAGS.put("disco-mode", new Flag("raftlite.cluster.disco-mode", Kind.TEXT));
+        FLAGS.put("disco-config", new Flag("raftlite.cluster.disco-config", Kind.TEXT));
+        FLAGS.put("raft-non-voter", new Flag("raftlite.raft.non-voter", Kind.BOOLEAN));
+        FLAGS.put("raft-shutdown-stepdown", new Flag("raftlite.raft.shutdown-stepdown", Kind.BOOLEAN));
+        FLAGS.put("raft-cluster-remove-shutdown", new Flag("raftlite.raft.cluster-remove-shutdown", Kind.BOOLEAN));
     }
 
     private RqliteFlags() {

@@ -44,8 +44,8 @@ public class HttpConfiguration {
     }
 
     @Bean
-    LeaderRouting leaderRouting() {
-        return new LeaderRouting();
+    LeaderRouting leaderRouting(io.raftlite.cluster.LeaderForwarder forwarder, Store store) {
+        return new LeaderRouting(forwarder, store);
     }
 
     @Bean

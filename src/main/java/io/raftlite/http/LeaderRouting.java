@@ -1,17 +1,102 @@
 package io.raftlite.http;
 
+import com.google.protobuf.ByteString;
+import io.raftlite.cluster.ClusterClient;
+import io.raftlite.cluster.LeaderForwarder;
+import io.raftlite.cluster.LocalHttp;
+import io.raftlite.command.ForwardedHttpRequest;
+import io.raftlite.command.ForwardedHttpResponse;
+import io.raftlite.command.NodeMeta;
 import io.raftlite.store.NotLeaderException;
+import io.raftlite.store.Store;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 /**
- * What to answer when a request needs the leader and this node is not it. With no leader known:
- * {@code 503 leader not found}. Forwarding to a known leader and {@code redirect} answers are the
- * cluster's work; a single node is always its own leader once elected.
+ * What to answer when a request needs the leader and this node is not it (spec 2.8):
+ * <ul>
+ *   <li>{@code redirect}: 301 to the leader's HTTP URL, which is asked of the leader now;</li>
+ *   <li>no leader known: 503 {@code leader not found};</li>
+ *   <li>otherwise the request travels to the leader over the cluster service on the Raft port, with
+ *       the client's credentials, and the leader's answer (status, body) is returned unchanged; a
+ *       forwarding failure is 200 with a top-level {@code error}.</li>
+ * </ul>
+ * A request that was itself forwarded is never forwarded again: if leadership moved meanwhile the
+ * follower gets {@code not leader} and says so.
  */
 public class LeaderRouting {
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final LeaderForwarder forwarder;
+    private final Store store;
+
+    public LeaderRouting(LeaderForwarder forwarder, Store store) {
+        this.forwarder = forwarder;
+        this.store = store;
+    }
 
     ResponseEntity<byte[]> notLeader(HttpServletRequest request, QueryParams q, NotLeaderException e) {
-        return PlainText.entity(503, "leader not found");
+        ResultRenderer.Style style = ResultRenderer.Style.from(q);
+        if (request.getHeader(LocalHttp.FORWARDED_HEADER) != null) {
+            return Responses.json(ResultRenderer.error("not leader", style));
+        }
+        Duration timeout = q.duration("timeout", DEFAULT_TIMEOUT);
+        if (timeout.isZero() || timeout.isNegative()) {
+            timeout = DEFAULT_TIMEOUT;
+        }
+        int retries = (int) Math.max(0, Math.min(100, q.integer("retries").orElse(0L)));
+        if (q.has("redirect")) {
+            return redirect(request, timeout, retries);
+        }
+        if (!e.leaderKnown()) {
+            return PlainText.entity(503, "leader not found");
+        }
+        ForwardedHttpRequest.Builder fwd = ForwardedHttpRequest.newBuilder()
+                .setMethod(request.getMethod())
+                .setPath(request.getServletPath())
+                .setRawQuery(request.getQueryString() == null ? "" : request.getQueryString())
+                .setBody(ByteString.copyFrom(Requests.bodyOrEmpty(request)));
+        if (request.getContentType() != null) {
+            fwd.setContentType(request.getContentType());
+        }
+        if (request.getHeader("Authorization") != null) {
+            fwd.setAuthorization(request.getHeader("Authorization"));
+        }
+        try {
+            ForwardedHttpResponse r = forwarder.forward(fwd.build(), timeout, retries);
+            HttpHeaders headers = new HttpHeaders();
+            r.getHeadersMap().forEach(headers::set);
+            headers.set("X-RQLITE-SERVED-BY", e.leaderRaftAddress());
+            if (!r.getContentType().isEmpty()) {
+                headers.setContentType(MediaType.parseMediaType(r.getContentType()));
+            }
+            byte[] body = r.getBody().toByteArray();
+            return ResponseEntity.status(r.getStatus()).headers(headers).body(body.length == 0 ? null : body);
+        } catch (NotLeaderException lost) {
+            return PlainText.entity(503, "leader not found");
+        } catch (ClusterClient.ClusterCallException failure) {
+            return Responses.json(ResultRenderer.error(failure.getMessage(), style));
+        }
+    }
+
+    /** 301 to the leader's API URL with the same path and raw query. */
+    ResponseEntity<byte[]> redirect(HttpServletRequest request, Duration timeout, int retries) {
+        NodeMeta leader;
+        try {
+            leader = forwarder.leaderMeta(timeout, retries);
+        } catch (RuntimeException failure) {
+            return PlainText.entity(500, "leader not found");
+        }
+        String query = request.getQueryString();
+        String location = leader.getApiUrl() + request.getServletPath() + (query == null ? "" : "?" + query);
+        return ResponseEntity.status(301).header("Location", location).build();
+    }
+
+    /** The leader's Raft address, or empty. */
+    String leader() {
+        return store.leaderRaftAddress();
     }
 }

@@ -21,6 +21,18 @@ final class Requests {
      * @throws BadRequestException 413 if larger than {@link #MAX_BODY_BYTES}, 400 if it cannot be read
      */
     static byte[] body(HttpServletRequest request) {
+        Object cached = request.getAttribute(BODY);
+        if (cached instanceof byte[] b) {
+            return b;
+        }
+        byte[] read = readBody(request);
+        request.setAttribute(BODY, read);
+        return read;
+    }
+
+    private static final String BODY = "raftlite.body";
+
+    private static byte[] readBody(HttpServletRequest request) {
         long declared = request.getContentLengthLong();
         if (declared > MAX_BODY_BYTES) {
             throw new BadRequestException(413, "request body too large");

@@ -75,6 +75,7 @@ public final class Store implements AutoCloseable {
         return t;
     });
     private volatile boolean open;
+    private boolean hadRaftState;
     private final long startedAtMillis = System.currentTimeMillis();
 
     public Store(RaftliteProperties props, StoreMetrics metrics) {
@@ -84,7 +85,10 @@ public final class Store implements AutoCloseable {
         this.dbDir = dataDir.resolve("db");
     }
 
-    /** Opens the database and starts the Raft node; returns once the node runs (not once it leads). */
+    /**
+     * Opens the database and binds the Raft port (so the cluster service can answer), without
+     * starting the Raft node: {@link #startRaft} does that once the start-up decision is made.
+     */
     public synchronized void open() {
         try {
             Files.createDirectories(dbDir);
@@ -92,6 +96,7 @@ public final class Store implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + dataDir, e);
         }
+        hadRaftState = Files.exists(dataDir.resolve("raft/meta/raft_meta"));
         long cleanIndex = takeCleanMarker();
         deleteScratchFiles();
         Path dbFile = dbDir.resolve("db.sqlite");
@@ -105,7 +110,41 @@ public final class Store implements AutoCloseable {
         HostPort adv = HostPort.parse(props.advertisedRaftAddr(), "raft advertised address");
         HostPort bind = HostPort.parse(props.raftAddr(), "raft address");
         self = new PeerId(new Endpoint(adv.host(), adv.port()), 0);
+        // SOFAJRaft's factory binds every interface; bind only the address the operator gave.
+        rpcServer = new com.alipay.sofa.jraft.rpc.impl.BoltRpcServer(
+                new com.alipay.remoting.rpc.RpcServer(bind.host(), bind.port(), true));
+        RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
+        if (!rpcServer.init(null)) {
+            throw new IllegalStateException("cannot listen on Raft address " + props.raftAddr());
+        }
+    }
 
+    /** True if this node has Raft state from an earlier run (it is, or was, a cluster member). */
+    public boolean hasRaftState() {
+        return hadRaftState;
+    }
+
+    /** Registers a processor for the cluster's own messages on the Raft port. */
+    public void registerProcessor(com.alipay.sofa.jraft.rpc.RpcProcessor<?> processor) {
+        rpcServer.registerProcessor(processor);
+    }
+
+    /** This node's own Raft identity (its advertised Raft address). */
+    public PeerId self() {
+        return self;
+    }
+
+    /**
+     * Starts the Raft node.
+     *
+     * @param initialVoters the configuration a brand-new cluster starts with: just this node for a
+     *     single-node cluster, nobody for a node that waits to be added (join) or to learn the
+     *     configuration at bootstrap. Ignored when the node has Raft state already.
+     */
+    public synchronized void startRaft(List<PeerId> initialVoters) {
+        if (node != null) {
+            return;
+        }
         NodeOptions options = new NodeOptions();
         options.setFsm(fsm);
         options.setLogUri(dataDir.resolve("raft/log").toString());
@@ -113,23 +152,150 @@ public final class Store implements AutoCloseable {
         options.setSnapshotUri(dataDir.resolve("raft/snapshot").toString());
         options.setElectionTimeoutMs((int) props.raft().electionTimeout().toMillis());
         options.setSnapshotIntervalSecs(0); // snapshots are taken by threshold, below
-        options.setInitialConf(new Configuration(List.of(self)));
+        options.setInitialConf(new Configuration(initialVoters));
         options.setSharedTimerPool(true);
         RaftOptions raftOptions = new RaftOptions();
         raftOptions.setSync(props.raft().sync());
         raftOptions.setSyncMeta(true);
         options.setRaftOptions(raftOptions);
 
-        // SOFAJRaft's factory binds every interface; bind only the address the operator gave.
-        rpcServer = new com.alipay.sofa.jraft.rpc.impl.BoltRpcServer(
-                new com.alipay.remoting.rpc.RpcServer(bind.host(), bind.port(), true));
-        RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
         raftGroup = new RaftGroupService(GROUP, self, options, rpcServer);
-        node = raftGroup.start();
+        node = raftGroup.start(false);
+        if (node == null) {
+            throw new IllegalStateException("cannot start the Raft node");
+        }
         open = true;
         long every = Math.max(100, props.raft().snapshotInterval().toMillis());
         scheduler.scheduleWithFixedDelay(this::snapshotIfDue, every, every, TimeUnit.MILLISECONDS);
-        log.info("node {} open: raft {} data {}", nodeId(), self, dataDir);
+        log.info("node {} open: raft {} data {} initial voters {}", nodeId(), self, dataDir, initialVoters);
+    }
+
+    /**
+     * Sets the configuration of a node that has no Raft state yet (the bootstrap of a new cluster,
+     * where every expected node derives the same set). Refused once the node has a configuration.
+     */
+    public synchronized boolean bootstrap(List<PeerId> voters) {
+        if (!open || !currentConf().listPeers().isEmpty()) {
+            return false;
+        }
+        Status st = node.resetPeers(new Configuration(voters));
+        log.info("bootstrapping a new cluster with voters {}: {}", voters, st);
+        return st.isOk();
+    }
+
+    // ---- membership (leader only) ----
+
+    /** Adds a voter (or, with {@code voter} false, a learner: a read replica); waits for the change to commit. */
+    public void addMember(PeerId peer, boolean voter, Duration timeout) {
+        requireLeader();
+        CompletableFuture<Status> done = new CompletableFuture<>();
+        if (voter) {
+            node.addPeer(peer, done::complete);
+        } else {
+            node.addLearners(List.of(peer), done::complete);
+        }
+        awaitMembership(done, timeout, "add " + peer);
+    }
+
+    /** Removes a voter or learner; waits for the change to commit. */
+    public void removeMember(PeerId peer, Duration timeout) {
+        requireLeader();
+        CompletableFuture<Status> done = new CompletableFuture<>();
+        if (currentConf().listLearners().contains(peer)) {
+            node.removeLearners(List.of(peer), done::complete);
+        } else {
+            node.removePeer(peer, done::complete);
+        }
+        awaitMembership(done, timeout, "remove " + peer);
+    }
+
+    private void awaitMembership(CompletableFuture<Status> done, Duration timeout, String what) {
+        try {
+            Status st = done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!st.isOk()) {
+                if (st.getRaftError() == RaftError.EPERM) {
+                    throw new NotLeaderException(leaderRaftAddress());
+                }
+                throw new StoreException(what + ": " + st.getErrorMsg());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new StoreException(what + ": timed out");
+        }
+    }
+
+    /**
+     * Hands leadership to {@code target}, or to the most up-to-date voter if null, and waits until
+     * this node is no longer leader.
+     */
+    public void transferLeadership(PeerId target, Duration timeout) {
+        requireLeader();
+        Status st = node.transferLeadershipTo(target == null ? PeerId.ANY_PEER : target);
+        if (!st.isOk()) {
+            throw new StoreException(st.getErrorMsg() == null ? st.toString() : st.getErrorMsg());
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (node.isLeader() && System.nanoTime() < deadline) {
+            sleepQuietly(10);
+        }
+        if (node.isLeader()) {
+            throw new StoreException("leadership transfer timed out");
+        }
+    }
+
+    /**
+     * The configuration this node currently knows (voters and learners). SOFAJRaft's
+     * {@code listPeers()} answers only on the leader; every node knows the configuration.
+     */
+    private Configuration currentConf() {
+        if (node instanceof com.alipay.sofa.jraft.core.NodeImpl impl) {
+            Configuration c = impl.getCurrentConf();
+            return c == null ? new Configuration() : c;
+        }
+        return new Configuration();
+    }
+
+    /** Voters in the current configuration. */
+    public List<PeerId> voters() {
+        return open ? List.copyOf(currentConf().listPeers()) : List.of();
+    }
+
+    /** Learners (read replicas) in the current configuration. */
+    public List<PeerId> learners() {
+        return open ? List.copyOf(currentConf().listLearners()) : List.of();
+    }
+
+    /** True unless this node is a learner (read replica). */
+    public boolean isVoter() {
+        return !open || !currentConf().listLearners().contains(self);
+    }
+
+    /** Milliseconds since this node last heard from a leader; 0 on the leader, MAX_VALUE if never. */
+    public long millisSinceLeaderContact() {
+        if (!open) {
+            return Long.MAX_VALUE;
+        }
+        if (node.isLeader()) {
+            return 0;
+        }
+        try {
+            java.lang.reflect.Field f = node.getClass().getDeclaredField("lastLeaderTimestamp");
+            f.setAccessible(true);
+            long last = f.getLong(node);
+            return last <= 0 ? Long.MAX_VALUE : Math.max(0, com.alipay.sofa.jraft.util.Utils.monotonicMs() - last);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---- writes ----
@@ -178,7 +344,7 @@ public final class Store implements AutoCloseable {
     public StoreResult query(ReadRequest request) {
         ConsistencyLevel level = request.level();
         if (level == ConsistencyLevel.AUTO) {
-            level = ConsistencyLevel.WEAK; // every node is a voter until read replicas exist
+            level = isVoter() ? ConsistencyLevel.WEAK : ConsistencyLevel.NONE;
         }
         switch (level) {
             case STRONG -> {
@@ -225,7 +391,12 @@ public final class Store implements AutoCloseable {
     }
 
     private StoreResult linearizableRead(ReadRequest request, Duration timeout, boolean viaRequest) {
-        requireLeader();
+        // Any node may serve it: the read index is confirmed by the leader with a quorum, then this
+        // node waits until it has applied that index. No SQL travels.
+        requireOpen();
+        if (leaderRaftAddress().isEmpty()) {
+            throw new NotLeaderException("");
+        }
         CompletableFuture<Long> ready = new CompletableFuture<>();
         node.readIndex(new byte[0], new ReadIndexClosure() {
             @Override
@@ -259,8 +430,14 @@ public final class Store implements AutoCloseable {
         if (request.freshness() == null || request.freshness().isZero() || isLeader()) {
             return;
         }
-        long since = System.currentTimeMillis() - fsm.appliedAtMillis();
-        if (since > request.freshness().toMillis()) {
+        long limit = request.freshness().toMillis();
+        if (millisSinceLeaderContact() > limit) {
+            throw new StoreException("stale read");
+        }
+        // Strict: data this node knows to be committed but has not applied must not be older than
+        // the limit either (measured from this node's last apply).
+        if (request.freshnessStrict() && raftAppliedIndex() < commitIndex()
+                && System.currentTimeMillis() - fsm.appliedAtMillis() > limit) {
             throw new StoreException("stale read");
         }
     }
@@ -292,6 +469,12 @@ public final class Store implements AutoCloseable {
             return r;
         }
         return new StoreException(String.valueOf(cause));
+    }
+
+    private void requireOpen() {
+        if (!open) {
+            throw new StoreException("store not open");
+        }
     }
 
     private void requireLeader() {
@@ -466,7 +649,7 @@ public final class Store implements AutoCloseable {
     }
 
     public List<PeerId> peers() {
-        return open ? node.listPeers() : List.of();
+        return open ? currentConf().listPeers() : List.of();
     }
 
     public Database database() {
@@ -493,8 +676,15 @@ public final class Store implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (!open) {
+            if (rpcServer != null) {
+                rpcServer.shutdown();
+            }
+            if (db != null) {
+                db.close();
+            }
             return;
         }
+        handOverLeadership();
         open = false;
         scheduler.shutdownNow();
         raftGroup.shutdown();
@@ -512,6 +702,19 @@ public final class Store implements AutoCloseable {
             log.info("node {} closed at applied index {}", nodeId(), index);
         } else {
             log.warn("node {} closed without a clean-shutdown marker; the next start rebuilds the database", nodeId());
+        }
+    }
+
+    /** A leader that stops hands leadership over first, so the cluster does not wait out an election. */
+    private void handOverLeadership() {
+        if (!props.raft().shutdownStepdown() || !node.isLeader() || currentConf().listPeers().size() < 2) {
+            return;
+        }
+        try {
+            transferLeadership(null, Duration.ofSeconds(5));
+            log.info("handed leadership over before shutting down");
+        } catch (RuntimeException e) {
+            log.warn("could not hand leadership over before shutting down: {}", e.getMessage());
         }
     }
 

@@ -1,0 +1,289 @@
+package io.raftlite.cluster;
+
+import com.alipay.sofa.jraft.entity.PeerId;
+import io.raftlite.command.ClusterRequest;
+import io.raftlite.command.ClusterResponse;
+import io.raftlite.command.JoinRequest;
+import io.raftlite.command.NotifyRequest;
+import io.raftlite.config.HostPort;
+import io.raftlite.config.RaftliteProperties;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The start-up decision, as in rqlited:
+ * <ol>
+ *   <li>Raft state from an earlier run: resume; join and discovery settings are ignored.</li>
+ *   <li>No join targets and no discovery: a single-node cluster with this node as its voter.</li>
+ *   <li>Join targets without {@code bootstrap-expect}: start empty and ask to be added.</li>
+ *   <li>With {@code bootstrap-expect N}: try to join; meanwhile tell every target about this node;
+ *       once N distinct nodes (this one included) are known, start a cluster with exactly them.
+ *       Every expected node derives the same set, so one cluster forms whichever starts first.</li>
+ * </ol>
+ * Joining and bootstrapping run in the background so the HTTP API answers (not ready) meanwhile.
+ */
+public final class ClusterBootstrap implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClusterBootstrap.class);
+
+    private final io.raftlite.store.Store store;
+    private final RaftliteProperties props;
+    private final ClusterClient client;
+    private final ClusterService service;
+    private final LeaderForwarder forwarder;
+    private final LeaderForwarder.Credentials joinCredentials;
+    private final Map<String, String> notified = new TreeMap<>(); // raft address -> node id
+    private volatile Thread worker;
+    private volatile boolean closed;
+
+    public ClusterBootstrap(io.raftlite.store.Store store, RaftliteProperties props, ClusterClient client,
+            ClusterService service, LeaderForwarder forwarder, LeaderForwarder.Credentials joinCredentials) {
+        this.store = store;
+        this.props = props;
+        this.client = client;
+        this.service = service;
+        this.forwarder = forwarder;
+        this.joinCredentials = joinCredentials;
+        service.onNotify(this::notified);
+    }
+
+    /** Makes the start-up decision and starts Raft; joining or bootstrapping continue in the background. */
+    public void start() {
+        RaftliteProperties.Cluster c = props.cluster();
+        boolean discovery = !c.discoMode().isBlank();
+        if (props.raft().nonVoter() && c.bootstrapExpect() > 0) {
+            throw new IllegalArgumentException("a read replica (-raft-non-voter) cannot use -bootstrap-expect");
+        }
+        if (store.hasRaftState()) {
+            store.startRaft(List.of());
+            return;
+        }
+        if (joinTargets().isEmpty() && !discovery) {
+            if (props.raft().nonVoter()) {
+                throw new IllegalArgumentException("a read replica (-raft-non-voter) needs -join to find its cluster");
+            }
+            store.startRaft(List.of(store.self()));
+            return;
+        }
+        store.startRaft(List.of());
+        worker = new Thread(c.bootstrapExpect() > 0 ? this::bootstrapLoop : this::joinLoop, "raftlite-cluster-join");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private void joinLoop() {
+        RaftliteProperties.Cluster c = props.cluster();
+        for (int attempt = 1; !closed; attempt++) {
+            for (String target : targets()) {
+                if (tryJoin(target)) {
+                    return;
+                }
+            }
+            if (attempt >= c.joinAttempts()) {
+                log.error("could not join the cluster at {} after {} attempts; still trying every {}", targets(), attempt,
+                        c.joinInterval());
+            }
+            sleep(c.joinInterval());
+        }
+    }
+
+    private void bootstrapLoop() {
+        RaftliteProperties.Cluster c = props.cluster();
+        long deadline = System.nanoTime() + c.bootstrapExpectTimeout().toNanos();
+        boolean bootstrapped = false;
+        while (!closed) {
+            if (!store.leaderRaftAddress().isEmpty()) {
+                log.info("cluster formed; leader is {}", store.leaderRaftAddress());
+                return;
+            }
+            List<String> targets = targets();
+            if (!bootstrapped) {
+                for (String target : targets) {
+                    if (!isSelf(target) && tryJoin(target)) {
+                        return;
+                    }
+                }
+                notified(store.nodeId(), store.raftAddress());
+                for (String target : targets) {
+                    if (!isSelf(target)) {
+                        notify(target);
+                    }
+                }
+                List<PeerId> voters = expectedVoters(c.bootstrapExpect());
+                if (voters != null) {
+                    bootstrapped = store.bootstrap(voters);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                log.error("bootstrap-expect {}: no cluster formed within {}; known nodes {}", c.bootstrapExpect(),
+                        c.bootstrapExpectTimeout(), notifiedSnapshot());
+                deadline = System.nanoTime() + c.bootstrapExpectTimeout().toNanos();
+            }
+            sleep(Duration.ofMillis(500));
+        }
+    }
+
+    private synchronized void notified(String nodeId, String raftAddr) {
+        notified.put(raftAddr, nodeId);
+    }
+
+    private synchronized Map<String, String> notifiedSnapshot() {
+        return Map.copyOf(notified);
+    }
+
+    /** The first {@code n} known nodes by address, once at least {@code n} are known; else null. */
+    private synchronized List<PeerId> expectedVoters(int n) {
+        if (notified.size() < n) {
+            return null;
+        }
+        List<PeerId> voters = new ArrayList<>();
+        for (String addr : notified.keySet()) {
+            if (voters.size() == n) {
+                break;
+            }
+            voters.add(PeerId.parsePeer(addr));
+        }
+        return voters.contains(store.self()) ? voters : null;
+    }
+
+    private boolean tryJoin(String target) {
+        String next = target;
+        for (int hops = 0; hops < 5 && next != null && !next.isEmpty(); hops++) {
+            try {
+                ClusterRequest.Builder req = ClusterRequest.newBuilder().setJoin(JoinRequest.newBuilder()
+                        .setNodeId(store.nodeId()).setRaftAddr(store.raftAddress()).setVoter(!props.raft().nonVoter()));
+                withCredentials(req);
+                ClusterResponse r = client.call(next, req.build(), Duration.ofSeconds(40), 0);
+                if (r.getError().isEmpty()) {
+                    log.info("joined the cluster through {}", next);
+                    return true;
+                }
+                if (r.getUnauthorized()) {
+                    log.error("join refused by {}: not authorized (see -join-as)", next);
+                    return false;
+                }
+                next = "not leader".equals(r.getError()) ? r.getLeaderRaftAddr() : null;
+            } catch (RuntimeException e) {
+                log.debug("join through {} failed: {}", next, e.getMessage());
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private void notify(String target) {
+        try {
+            ClusterRequest.Builder req = ClusterRequest.newBuilder()
+                    .setNotify(NotifyRequest.newBuilder().setNodeId(store.nodeId()).setRaftAddr(store.raftAddress()));
+            withCredentials(req);
+            client.call(target, req.build(), Duration.ofSeconds(5), 0);
+        } catch (RuntimeException e) {
+            log.debug("notify {} failed: {}", target, e.getMessage());
+        }
+    }
+
+    private void withCredentials(ClusterRequest.Builder req) {
+        if (joinCredentials.username() != null) {
+            req.setUsername(joinCredentials.username())
+                    .setPassword(joinCredentials.password() == null ? "" : joinCredentials.password())
+                    .setHasCredentials(true);
+        }
+    }
+
+    private boolean isSelf(String target) {
+        return target.equals(store.raftAddress()) || target.equals(props.raftAddr());
+    }
+
+    private List<String> joinTargets() {
+        return props.cluster().join().stream().flatMap(s -> List.of(s.split(",")).stream()).map(String::trim)
+                .filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** Join targets, plus the A records of the discovery name combined with this node's Raft port. */
+    List<String> targets() {
+        Set<String> out = new LinkedHashSet<>(joinTargets());
+        RaftliteProperties.Cluster c = props.cluster();
+        if ("dns".equalsIgnoreCase(c.discoMode())) {
+            String name = discoName(c.discoConfig());
+            int port = HostPort.parse(props.advertisedRaftAddr(), "raft address").port();
+            try {
+                for (InetAddress a : InetAddress.getAllByName(name)) {
+                    out.add(new HostPort(a.getHostAddress(), port).toString());
+                }
+            } catch (UnknownHostException e) {
+                log.debug("discovery name {} does not resolve yet", name);
+            }
+        } else if (!c.discoMode().isBlank()) {
+            throw new IllegalArgumentException("unsupported -disco-mode " + c.discoMode() + " (supported: dns)");
+        }
+        return List.copyOf(out);
+    }
+
+    static String discoName(String config) {
+        String text = config.strip();
+        try {
+            if (!text.startsWith("{") && Files.exists(Path.of(text))) {
+                text = Files.readString(Path.of(text));
+            }
+            JsonNode root = JsonMapper.builder().build().readTree(expandEnv(text));
+            String name = root.path("name").asString("");
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("-disco-config needs {\"name\": \"...\"}");
+            }
+            return name;
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new IllegalArgumentException("invalid -disco-config: " + e.getMessage(), e);
+        }
+    }
+
+    private static String expandEnv(String s) {
+        StringBuilder out = new StringBuilder();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)}?").matcher(s);
+        while (m.find()) {
+            String v = System.getenv(m.group(1));
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(v == null ? "" : v));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** With {@code raft.cluster-remove-shutdown}: asks the leader to remove this node before it stops. */
+    @Override
+    public void close() {
+        closed = true;
+        if (worker != null) {
+            worker.interrupt();
+        }
+        if (props.raft().clusterRemoveShutdown() && store.isOpen()) {
+            try {
+                if (store.isLeader() && store.voters().size() > 1) {
+                    store.transferLeadership(null, Duration.ofSeconds(5));
+                }
+                forwarder.remove(store.nodeId(), joinCredentials, Duration.ofSeconds(10), 2);
+                log.info("removed this node from the cluster before shutting down");
+            } catch (RuntimeException e) {
+                log.warn("could not remove this node from the cluster on shutdown: {}", e.getMessage());
+            }
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

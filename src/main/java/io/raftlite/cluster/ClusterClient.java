@@ -1,0 +1,66 @@
+package io.raftlite.cluster;
+
+import com.alipay.sofa.jraft.option.RpcOptions;
+import com.alipay.sofa.jraft.rpc.RpcClient;
+import com.alipay.sofa.jraft.util.Endpoint;
+import com.alipay.sofa.jraft.util.RpcFactoryHelper;
+import io.raftlite.command.ClusterRequest;
+import io.raftlite.command.ClusterResponse;
+import io.raftlite.config.HostPort;
+import java.time.Duration;
+
+/**
+ * Calls another node's cluster service over its Raft port. Thread-safe; one per node.
+ */
+public final class ClusterClient implements AutoCloseable {
+    private final RpcClient rpc;
+
+    public ClusterClient() {
+        ClusterWire.register();
+        rpc = RpcFactoryHelper.rpcFactory().createRpcClient();
+        rpc.init(new RpcOptions());
+    }
+
+    /** A call that could not be made or answered (connection refused, timeout, ...). */
+    public static final class ClusterCallException extends RuntimeException {
+        public ClusterCallException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Sends {@code request} to the node at {@code raftAddr}, retrying {@code retries} more times on
+     * failure.
+     *
+     * @throws ClusterCallException if no attempt got an answer
+     */
+    public ClusterResponse call(String raftAddr, ClusterRequest request, Duration timeout, int retries) {
+        HostPort hp = HostPort.parse(raftAddr, "node address");
+        Endpoint endpoint = new Endpoint(hp.host(), hp.port());
+        RuntimeException last = null;
+        for (int attempt = 0; attempt <= Math.max(0, retries); attempt++) {
+            try {
+                Object answer = rpc.invokeSync(endpoint, request, Math.max(1, timeout.toMillis()));
+                if (answer instanceof ClusterResponse r) {
+                    return r;
+                }
+                last = new IllegalStateException("unexpected answer " + answer);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClusterCallException("interrupted", e);
+            } catch (Exception e) {
+                last = e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+            }
+        }
+        String message = last == null ? "no answer" : last.getMessage();
+        if (message != null && message.toLowerCase().contains("timeout")) {
+            message = "timeout waiting for node to respond";
+        }
+        throw new ClusterCallException(message == null ? last.getClass().getSimpleName() : message, last);
+    }
+
+    @Override
+    public void close() {
+        rpc.shutdown();
+    }
+}

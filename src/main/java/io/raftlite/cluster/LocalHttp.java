@@ -1,0 +1,59 @@
+package io.raftlite.cluster;
+
+import io.raftlite.command.ForwardedHttpRequest;
+import io.raftlite.command.ForwardedHttpResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * Runs a forwarded HTTP request against this node's own HTTP API, so the leader answers it exactly
+ * as if the client had come to it directly: same parsing, permissions, status codes and body. The
+ * request is marked as forwarded so that it is never forwarded a second time.
+ */
+public final class LocalHttp {
+    /** Marks a request that a follower forwarded; a node never forwards such a request again. */
+    public static final String FORWARDED_HEADER = "X-Raftlite-Forwarded";
+
+    private final HttpClient client = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    private final String base;
+
+    /** @param host the HTTP bind address ({@code 0.0.0.0} and {@code ::} mean loopback) */
+    public LocalHttp(String host, int port) {
+        String h = host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        this.base = "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port;
+    }
+
+    ForwardedHttpResponse execute(ForwardedHttpRequest req, Duration timeout) throws IOException, InterruptedException {
+        String uri = base + req.getPath() + (req.getRawQuery().isEmpty() ? "" : "?" + req.getRawQuery());
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(uri))
+                .timeout(timeout)
+                .header(FORWARDED_HEADER, "1")
+                .method(req.getMethod(), req.getBody().isEmpty() ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(req.getBody().toByteArray()));
+        if (!req.getContentType().isEmpty()) {
+            b.header("Content-Type", req.getContentType());
+        }
+        if (!req.getAuthorization().isEmpty()) {
+            b.header("Authorization", req.getAuthorization());
+        }
+        HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        ForwardedHttpResponse.Builder out = ForwardedHttpResponse.newBuilder()
+                .setStatus(r.statusCode())
+                .setBody(com.google.protobuf.ByteString.copyFrom(r.body()));
+        r.headers().firstValue("Content-Type").ifPresent(out::setContentType);
+        r.headers().map().forEach((name, values) -> {
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            if ((lower.startsWith("x-rqlite-") || lower.equals("content-encoding")) && !values.isEmpty()) {
+                out.putHeaders(name, values.get(0));
+            }
+        });
+        return out.build();
+    }
+}
