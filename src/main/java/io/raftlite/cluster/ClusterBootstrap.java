@@ -46,10 +46,19 @@ public final class ClusterBootstrap implements AutoCloseable {
     private final LeaderForwarder.Credentials joinCredentials;
     private final Map<String, String> notified = new TreeMap<>(); // raft address -> node id
     private volatile Thread worker;
+    private final PeerDirectory directory;
+    private final java.util.concurrent.ScheduledExecutorService idLearner =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "raftlite-peer-ids");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile boolean closed;
 
     public ClusterBootstrap(io.raftlite.store.Store store, RaftliteProperties props, ClusterClient client,
-            ClusterService service, LeaderForwarder forwarder, LeaderForwarder.Credentials joinCredentials) {
+            ClusterService service, LeaderForwarder forwarder, LeaderForwarder.Credentials joinCredentials,
+            PeerDirectory directory) {
+        this.directory = directory;
         this.store = store;
         this.props = props;
         this.client = client;
@@ -61,6 +70,7 @@ public final class ClusterBootstrap implements AutoCloseable {
 
     /** Makes the start-up decision and starts Raft; joining or bootstrapping continue in the background. */
     public void start() {
+        idLearner.scheduleWithFixedDelay(this::learnPeerIds, 2, 10, java.util.concurrent.TimeUnit.SECONDS);
         RaftliteProperties.Cluster c = props.cluster();
         boolean discovery = !c.discoMode().isBlank();
         if (props.raft().nonVoter() && c.bootstrapExpect() > 0) {
@@ -132,6 +142,26 @@ public final class ClusterBootstrap implements AutoCloseable {
                 deadline = System.nanoTime() + c.bootstrapExpectTimeout().toNanos();
             }
             sleep(Duration.ofMillis(500));
+        }
+    }
+
+    /** Asks members whose ID this node does not know yet for it, so a dead node can later be named by ID. */
+    private void learnPeerIds() {
+        try {
+            List<PeerId> members = new ArrayList<>(store.voters());
+            members.addAll(store.learners());
+            for (PeerId p : members) {
+                String addr = p.getEndpoint().toString();
+                if (directory.idOf(addr).equals(addr) && !addr.equals(store.raftAddress())) {
+                    try {
+                        directory.learn(forwarder.meta(addr, Duration.ofSeconds(2), 0).getNodeId(), addr);
+                    } catch (RuntimeException e) {
+                        log.debug("cannot learn the ID of {}: {}", addr, e.getMessage());
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            log.debug("peer ID refresh failed", e);
         }
     }
 
@@ -263,6 +293,7 @@ public final class ClusterBootstrap implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        idLearner.shutdownNow();
         if (worker != null) {
             worker.interrupt();
         }

@@ -44,12 +44,12 @@ public class ClusterConfiguration {
 
     @Bean(destroyMethod = "close")
     ClusterBootstrap clusterBootstrap(Store store, RaftliteProperties props, ClusterClient client, ClusterService service,
-            LeaderForwarder forwarder, CredentialStore credentials) {
+            LeaderForwarder forwarder, CredentialStore credentials, PeerDirectory directory) {
         String joinAs = props.cluster().joinAs();
         LeaderForwarder.Credentials creds = joinAs.isBlank() ? LeaderForwarder.Credentials.NONE
                 : new LeaderForwarder.Credentials(joinAs, credentials.passwordOf(joinAs).orElseThrow(
                         () -> new IllegalArgumentException("-join-as " + joinAs + ": no such user in the users file")));
-        ClusterBootstrap bootstrap = new ClusterBootstrap(store, props, client, service, forwarder, creds);
+        ClusterBootstrap bootstrap = new ClusterBootstrap(store, props, client, service, forwarder, creds, directory);
         bootstrap.start();
         return bootstrap;
     }

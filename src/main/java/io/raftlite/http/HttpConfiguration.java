@@ -56,9 +56,9 @@ public class HttpConfiguration {
     @Bean
     StatusReport statusReport(Store store, WriteQueue queue, RaftliteProperties props, NodeVersion version,
             AdvertisedHttpAddress http, CredentialStore credentials, @Value("${server.address:localhost}") String host,
-            @Value("${server.port:4001}") int port) {
+            @Value("${server.port:4001}") int port, io.raftlite.cluster.PeerDirectory directory) {
         return new StatusReport(store, queue, props, version.value(), http.value(), host + ":" + port,
-                credentials.enabled());
+                credentials.enabled(), directory);
     }
 
     /**

@@ -25,6 +25,7 @@ final class StatusReport {
     private final String version;
     private final String httpAddr;
     private final String bindAddr;
+    private final io.raftlite.cluster.PeerDirectory directory;
     private final boolean authEnabled;
 
     /**
@@ -32,13 +33,14 @@ final class StatusReport {
      * @param bindAddr where the HTTP server listens ({@code http.bind_addr})
      */
     StatusReport(Store store, WriteQueue queue, RaftliteProperties props, String version, String httpAddr,
-            String bindAddr, boolean authEnabled) {
+            String bindAddr, boolean authEnabled, io.raftlite.cluster.PeerDirectory directory) {
         this.store = store;
         this.queue = queue;
         this.props = props;
         this.version = version;
         this.httpAddr = httpAddr;
         this.bindAddr = bindAddr;
+        this.directory = directory;
         this.authEnabled = authEnabled;
     }
 
@@ -115,16 +117,18 @@ final class StatusReport {
         s.put("node_id", store.nodeId());
         s.put("addr", store.raftAddress());
         Map<String, Object> leader = new LinkedHashMap<>();
-        leader.put("node_id", store.leaderNodeId());
+        leader.put("node_id", store.leaderRaftAddress().isEmpty() ? "" : directory.idOf(store.leaderRaftAddress()));
         leader.put("addr", store.leaderRaftAddress());
         s.put("leader", leader);
         List<Object> nodes = new ArrayList<>();
-        store.peers().forEach(p -> {
+        java.util.List<com.alipay.sofa.jraft.entity.PeerId> members = new java.util.ArrayList<>(store.voters());
+        members.addAll(store.learners());
+        members.forEach(p -> {
             Map<String, Object> n = new LinkedHashMap<>();
             String addr = p.getEndpoint().toString();
-            n.put("id", addr.equals(store.raftAddress()) ? store.nodeId() : addr);
+            n.put("id", addr.equals(store.raftAddress()) ? store.nodeId() : directory.idOf(addr));
             n.put("addr", addr);
-            n.put("suffrage", "voter");
+            n.put("suffrage", store.learners().contains(p) ? "nonvoter" : "voter");
             nodes.add(n);
         });
         s.put("nodes", nodes);
@@ -136,8 +140,8 @@ final class StatusReport {
         raft.put("fsm_pending", Math.max(0, store.commitIndex() - store.raftAppliedIndex()));
         raft.put("last_log_index", store.lastLogIndex());
         raft.put("last_snapshot_index", store.lastSnapshotIndex());
-        raft.put("num_peers", (long) Math.max(0, store.peers().size() - 1));
-        raft.put("voter", true);
+        raft.put("num_peers", (long) Math.max(0, store.voters().size() - (store.isVoter() ? 1 : 0)));
+        raft.put("voter", store.isVoter());
         s.put("raft", raft);
         s.put("fsm_index", store.appliedIndex());
         s.put("db_applied_index", store.appliedIndex());
