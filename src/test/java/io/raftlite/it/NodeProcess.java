@@ -48,6 +48,39 @@ public final class NodeProcess implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Launches a node on the given ports without waiting for it to be ready (cluster members must
+     * all be running before any of them can be). Call {@link #awaitReady} afterwards.
+     */
+    public static NodeProcess launch(Path dataDir, int httpPort, int raftPort, String... extraArgs) {
+        NodeProcess n = new NodeProcess(dataDir, List.of(extraArgs));
+        n.httpPort = httpPort;
+        n.raftPort = raftPort;
+        n.launch();
+        return n;
+    }
+
+    /** The Raft address of this node as others reach it. */
+    public String raftAddress() {
+        return "127.0.0.1:" + raftPort;
+    }
+
+    /** Starts the node again without waiting for readiness. */
+    public void relaunch() {
+        launch();
+    }
+
+    /** SIGSTOP / SIGCONT: freezes or resumes the process. */
+    public void signal(String signal) {
+        try {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The packaged application jar (built by {@code mvn package} before integration tests run). */
     public static Path jar() {
         String configured = System.getProperty("raftlite.jar");
