@@ -51,6 +51,7 @@ public class OpsController {
     private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
     private final Store store;
+    private final io.raftlite.cluster.LeaderForwarder forwarder;
     private final StatusReport status;
     private final StatementParser parser;
     private final StatementRewriter rewriter;
@@ -60,9 +61,10 @@ public class OpsController {
     private final String version;
     private final String httpAdvertised;
 
-    public OpsController(Store store, StatusReport status, StatementParser parser, StatementRewriter rewriter,
+    public OpsController(io.raftlite.cluster.LeaderForwarder forwarder, Store store, StatusReport status, StatementParser parser, StatementRewriter rewriter,
             LeaderRouting routing, HttpMetrics metrics, RequestMetrics requestMeters,
             io.raftlite.config.NodeConfiguration.NodeVersion version, HttpConfiguration.AdvertisedHttpAddress httpAdvertised) {
+        this.forwarder = forwarder;
         this.store = store;
         this.status = status;
         this.parser = parser;
@@ -106,6 +108,13 @@ public class OpsController {
         }
         if (store.leaderRaftAddress().isEmpty()) {
             return text(503, sb.append("\n[+]leader does not exist").toString());
+        }
+        if (!store.isLeader()) {
+            try {
+                forwarder.leaderMeta(java.time.Duration.ofSeconds(5), 0);
+            } catch (RuntimeException e) {
+                return text(503, sb.append("\n[+]leader not contactable: ").append(e.getMessage()).toString());
+            }
         }
         sb.append("\n[+]leader ok");
         if (!store.isReady()) {
