@@ -26,7 +26,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The start-up decision, as in rqlited:
  * <ol>
- *   <li>Raft state from an earlier run: resume; join and discovery settings are ignored.</li>
+ *   <li>Raft state from an earlier run: resume. With join targets (or discovery) the node also sends
+ *       its join request again, in the background and for {@code join-attempts} rounds at most: the
+ *       leader treats it as a no-op if the node is a member with the same ID and address, and
+ *       otherwise replaces the old record (a node that comes back at a new address, or one that was
+ *       removed, or one whose role changed). A node that is the only member of its own cluster does
+ *       not join another one.</li>
  *   <li>No join targets and no discovery: a single-node cluster with this node as its voter.</li>
  *   <li>Join targets without {@code bootstrap-expect}: start empty and ask to be added.</li>
  *   <li>With {@code bootstrap-expect N}: try to join; meanwhile tell every target about this node;
@@ -78,6 +83,9 @@ public final class ClusterBootstrap implements AutoCloseable {
         }
         if (store.hasRaftState()) {
             store.startRaft(List.of());
+            if (!joinTargets().isEmpty() || discovery) {
+                startWorker(this::rejoinLoop);
+            }
             return;
         }
         if (joinTargets().isEmpty() && !discovery) {
@@ -88,9 +96,35 @@ public final class ClusterBootstrap implements AutoCloseable {
             return;
         }
         store.startRaft(List.of());
-        worker = new Thread(c.bootstrapExpect() > 0 ? this::bootstrapLoop : this::joinLoop, "raftlite-cluster-join");
+        startWorker(c.bootstrapExpect() > 0 ? this::bootstrapLoop : this::joinLoop);
+    }
+
+    private void startWorker(Runnable task) {
+        worker = new Thread(task, "raftlite-cluster-join");
         worker.setDaemon(true);
         worker.start();
+    }
+
+    /**
+     * A restarted member asks to join again so that the leader's record of it is current. Gives up
+     * quietly after {@code join-attempts} rounds: the node runs on its Raft state regardless (after a
+     * whole-cluster restart there is no leader to ask until the members have elected one).
+     */
+    private void rejoinLoop() {
+        RaftliteProperties.Cluster c = props.cluster();
+        for (int attempt = 1; !closed && attempt <= Math.max(1, c.joinAttempts()); attempt++) {
+            if (store.voters().equals(List.of(store.self())) && store.learners().isEmpty()) {
+                log.warn("this node is the only member of its own cluster: not joining {}", targets());
+                return;
+            }
+            for (String target : targets()) {
+                if (!isSelf(target) && tryJoin(target)) {
+                    return;
+                }
+            }
+            sleep(c.joinInterval());
+        }
+        log.info("no join target accepted the join request; running on the existing Raft state");
     }
 
     private void joinLoop() {

@@ -52,12 +52,30 @@ public final class ClusterClient implements AutoCloseable {
                 last = e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
             }
         }
-        String message = last == null ? "no answer" : last.getMessage();
-        if (message != null && message.toLowerCase().contains("timeout")) {
-            message = "timeout waiting for node to respond";
-        }
-        throw new ClusterCallException(message == null ? last.getClass().getSimpleName() : message, last);
+        throw new ClusterCallException(describe(last), last);
     }
+
+    /**
+     * A failure as an operator reads it (in {@code /nodes} and forwarding errors): timeouts as
+     * rqlite words them, otherwise the message without the exception class names Bolt prefixes it with.
+     */
+    static String describe(Throwable failure) {
+        if (failure == null) {
+            return "no answer";
+        }
+        String message = failure.getMessage();
+        if (message == null || message.isBlank()) {
+            return failure.getClass().getSimpleName();
+        }
+        if (message.toLowerCase(java.util.Locale.ROOT).contains("timeout")) {
+            return "timeout waiting for node to respond";
+        }
+        return CLASS_PREFIX.matcher(message).replaceFirst("");
+    }
+
+    /** Leading {@code a.b.SomeException: } prefixes, as left by exceptions that wrap their cause. */
+    private static final java.util.regex.Pattern CLASS_PREFIX =
+            java.util.regex.Pattern.compile("^(?:(?:[a-z_][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): )+");
 
     @Override
     public void close() {

@@ -48,12 +48,9 @@ public final class LocalHttp {
                 .setStatus(r.statusCode())
                 .setBody(com.google.protobuf.ByteString.copyFrom(r.body()));
         r.headers().firstValue("Content-Type").ifPresent(out::setContentType);
-        r.headers().map().forEach((name, values) -> {
-            String lower = name.toLowerCase(java.util.Locale.ROOT);
-            if ((lower.startsWith("x-rqlite-") || lower.equals("content-encoding")) && !values.isEmpty()) {
-                out.putHeaders(name, values.get(0));
-            }
-        });
+        // Only what describes the body travels back: the version and served-by headers are the
+        // receiving node's to set, and the rest (CORS, auth realm) it sets for itself.
+        r.headers().firstValue("Content-Encoding").ifPresent(v -> out.putHeaders("Content-Encoding", v));
         return out.build();
     }
 }

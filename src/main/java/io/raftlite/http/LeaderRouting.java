@@ -21,14 +21,18 @@ import org.springframework.http.ResponseEntity;
  *   <li>{@code redirect}: 301 to the leader's HTTP URL, which is asked of the leader now;</li>
  *   <li>no leader known: 503 {@code leader not found};</li>
  *   <li>otherwise the request travels to the leader over the cluster service on the Raft port, with
- *       the client's credentials, and the leader's answer (status, body) is returned unchanged; a
- *       forwarding failure is 200 with a top-level {@code error}.</li>
+ *       the client's credentials, and the leader's answer (status, body) is returned unchanged,
+ *       with {@code X-RQLITE-SERVED-BY} naming the leader's Raft address; if the leader refused the
+ *       credentials (its users file may differ from this node's) the answer is 401
+ *       {@code remote <op> not authorized}, as in rqlite; a forwarding failure is 200 with a
+ *       top-level {@code error}.</li>
  * </ul>
  * A request that was itself forwarded is never forwarded again: if leadership moved meanwhile the
  * follower gets {@code not leader} and says so.
  */
 public class LeaderRouting {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    private static final String SERVED_BY = "X-RQLITE-SERVED-BY";
 
     private final LeaderForwarder forwarder;
     private final Store store;
@@ -67,9 +71,18 @@ public class LeaderRouting {
         }
         try {
             ForwardedHttpResponse r = forwarder.forward(fwd.build(), timeout, retries);
+            if (r.getStatus() == 401) {
+                // The leader re-checked the client's credentials and refused them (its users file may differ).
+                ResponseEntity<byte[]> refused =
+                        PlainText.entity(401, "remote " + operation(request.getServletPath()) + " not authorized");
+                HttpHeaders headers = new HttpHeaders();
+                headers.putAll(refused.getHeaders());
+                headers.set(SERVED_BY, e.leaderRaftAddress());
+                return new ResponseEntity<>(refused.getBody(), headers, 401);
+            }
             HttpHeaders headers = new HttpHeaders();
             r.getHeadersMap().forEach(headers::set);
-            headers.set("X-RQLITE-SERVED-BY", e.leaderRaftAddress());
+            headers.set(SERVED_BY, e.leaderRaftAddress());
             if (!r.getContentType().isEmpty()) {
                 headers.setContentType(MediaType.parseMediaType(r.getContentType()));
             }
@@ -80,6 +93,26 @@ public class LeaderRouting {
         } catch (ClusterClient.ClusterCallException failure) {
             return Responses.json(ResultRenderer.error(failure.getMessage(), style));
         }
+    }
+
+    /** rqlite's name for the operation in {@code remote <op> not authorized}. */
+    static String operation(String path) {
+        if (path.startsWith("/db/execute")) {
+            return "Execute";
+        }
+        if (path.startsWith("/db/request")) {
+            return "Request";
+        }
+        if (path.startsWith("/db/query")) {
+            return "query";
+        }
+        if (path.startsWith("/db/backup")) {
+            return "backup";
+        }
+        if (path.startsWith("/db/load")) {
+            return "load";
+        }
+        return path.startsWith("/") ? path.substring(1) : path;
     }
 
     /** 301 to the leader's API URL with the same path and raw query. */
