@@ -336,10 +336,37 @@ public final class ClusterBootstrap implements AutoCloseable {
                 if (store.isLeader() && store.voters().size() > 1) {
                     store.transferLeadership(null, Duration.ofSeconds(5));
                 }
-                forwarder.remove(store.nodeId(), joinCredentials, Duration.ofSeconds(10), 2);
+                removeSelf(Duration.ofSeconds(15));
                 log.info("removed this node from the cluster before shutting down");
             } catch (RuntimeException e) {
                 log.warn("could not remove this node from the cluster on shutdown: {}", e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Asks the leader to remove this node, retrying until {@code patience} runs out: right after a
+     * leadership hand-over this node may not know the new leader yet, or still name the candidate
+     * that is about to win ({@code not leader}). A refusal for the credentials is final; a node that is
+     * no member any more is done.
+     */
+    private void removeSelf(Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                forwarder.remove(store.nodeId(), joinCredentials, Duration.ofSeconds(5), 0);
+                return;
+            } catch (LeaderForwarder.UnauthorizedException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (e.getMessage() != null && e.getMessage().endsWith(ClusterService.NOT_A_MEMBER)) {
+                    return; // removed already
+                }
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                log.debug("removal on shutdown not done yet: {}", e.getMessage());
+                sleep(Duration.ofMillis(100));
             }
         }
     }

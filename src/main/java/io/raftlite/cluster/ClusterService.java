@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class ClusterService implements RpcProcessor<ClusterRequest>, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterService.class);
     private static final Duration MEMBERSHIP_TIMEOUT = Duration.ofSeconds(30);
+    /** The end of the error a removal of a non-member gets. */
+    static final String NOT_A_MEMBER = " is not a member of the cluster";
 
     private final Store store;
     private final PeerDirectory directory;
@@ -183,7 +185,7 @@ public final class ClusterService implements RpcProcessor<ClusterRequest>, AutoC
         }
         PeerId peer = resolve(nodeId);
         if (peer == null) {
-            return ClusterResponse.newBuilder().setError("node " + nodeId + " is not a member of the cluster").build();
+            return ClusterResponse.newBuilder().setError("node " + nodeId + NOT_A_MEMBER).build();
         }
         store.removeMember(peer, MEMBERSHIP_TIMEOUT);
         log.info("removed node {} ({})", nodeId, peer);
@@ -215,7 +217,12 @@ public final class ClusterService implements RpcProcessor<ClusterRequest>, AutoC
     /** The member with this ID (or address); null if none. */
     PeerId resolve(String nodeId) {
         String addr = directory.addressOf(nodeId).orElse(nodeId);
-        PeerId peer = PeerId.parsePeer(addr);
+        PeerId peer;
+        try {
+            peer = PeerId.parsePeer(addr);
+        } catch (IllegalArgumentException e) {
+            return null; // not an address (jraft rejects "[...]" that is no IPv6 literal): an unknown ID
+        }
         if (peer == null || peer.isEmpty()) {
             return null;
         }

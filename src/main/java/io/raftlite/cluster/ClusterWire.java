@@ -9,7 +9,7 @@ import com.alipay.remoting.rpc.RequestCommand;
 import com.alipay.remoting.rpc.ResponseCommand;
 import com.alipay.remoting.rpc.protocol.RpcRequestCommand;
 import com.alipay.remoting.rpc.protocol.RpcResponseCommand;
-import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.Message;
 import io.raftlite.command.ClusterRequest;
 import io.raftlite.command.ClusterResponse;
@@ -89,16 +89,22 @@ final class ClusterWire implements CustomSerializer {
         return true;
     }
 
+    /**
+     * Decodes one envelope. Bytes fields (request bodies, backups, database files for a load) are
+     * not copied out of the frame but share its array, which nothing else writes to: a forwarded
+     * database must not cost a further copy of itself on the heap.
+     */
     private static Message parse(String className, byte[] content) throws DeserializationException {
-        byte[] bytes = content == null ? new byte[0] : content;
+        CodedInputStream in = CodedInputStream.newInstance(content == null ? new byte[0] : content);
+        in.enableAliasing(true);
         try {
             if (ClusterRequest.class.getName().equals(className)) {
-                return ClusterRequest.parseFrom(bytes);
+                return ClusterRequest.parseFrom(in);
             }
             if (ClusterResponse.class.getName().equals(className)) {
-                return ClusterResponse.parseFrom(bytes);
+                return ClusterResponse.parseFrom(in);
             }
-        } catch (InvalidProtocolBufferException e) {
+        } catch (java.io.IOException e) { // parseFrom(CodedInputStream) declares IOException
             throw new DeserializationException("bad " + className + ": " + e.getMessage());
         }
         throw new DeserializationException("unexpected message class " + className);

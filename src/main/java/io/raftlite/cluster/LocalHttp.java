@@ -1,5 +1,7 @@
 package io.raftlite.cluster;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.raftlite.command.ForwardedHttpRequest;
 import io.raftlite.command.ForwardedHttpResponse;
 import java.io.IOException;
@@ -35,8 +37,7 @@ public final class LocalHttp {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(uri))
                 .timeout(timeout)
                 .header(FORWARDED_HEADER, "1")
-                .method(req.getMethod(), req.getBody().isEmpty() ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(req.getBody().toByteArray()));
+                .method(req.getMethod(), body(req.getBody()));
         if (!req.getContentType().isEmpty()) {
             b.header("Content-Type", req.getContentType());
         }
@@ -46,11 +47,20 @@ public final class LocalHttp {
         HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         ForwardedHttpResponse.Builder out = ForwardedHttpResponse.newBuilder()
                 .setStatus(r.statusCode())
-                .setBody(com.google.protobuf.ByteString.copyFrom(r.body()));
+                .setBody(UnsafeByteOperations.unsafeWrap(r.body())); // the array is ours alone
         r.headers().firstValue("Content-Type").ifPresent(out::setContentType);
         // Only what describes the body travels back: the version and served-by headers are the
         // receiving node's to set, and the rest (CORS, auth realm) it sets for itself.
         r.headers().firstValue("Content-Encoding").ifPresent(v -> out.putHeaders("Content-Encoding", v));
         return out.build();
+    }
+
+    /** The body streamed from the message itself, with its length: no copy of a database-sized array. */
+    private static HttpRequest.BodyPublisher body(ByteString bytes) {
+        if (bytes.isEmpty()) {
+            return HttpRequest.BodyPublishers.noBody();
+        }
+        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(bytes::newInput),
+                bytes.size());
     }
 }

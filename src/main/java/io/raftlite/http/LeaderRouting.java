@@ -1,6 +1,6 @@
 package io.raftlite.http;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.raftlite.cluster.ClusterClient;
 import io.raftlite.cluster.LeaderForwarder;
 import io.raftlite.cluster.LocalHttp;
@@ -62,7 +62,7 @@ public class LeaderRouting {
                 .setMethod(request.getMethod())
                 .setPath(request.getServletPath())
                 .setRawQuery(request.getQueryString() == null ? "" : request.getQueryString())
-                .setBody(ByteString.copyFrom(Requests.bodyOrEmpty(request)));
+                .setBody(UnsafeByteOperations.unsafeWrap(Requests.bodyOrEmpty(request))); // never written again
         if (request.getContentType() != null) {
             fwd.setContentType(request.getContentType());
         }

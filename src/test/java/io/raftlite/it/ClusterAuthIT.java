@@ -167,7 +167,17 @@ class ClusterAuthIT {
                 NodeProcess.freePort(), "-node-id", "n3", "-join", targets, "-auth", lenient.toString(), "-join-as", "reader"));
         LoopbackCluster.poll("the join as reader to be refused", LoopbackCluster.START,
                 () -> refused.tailLog().contains("not authorized") ? Boolean.TRUE : null);
-        assertThat(send(refused, "GET", "/readyz", null, null).status()).isEqualTo(503);
+        // It keeps running, outside the cluster: never ready.
+        Api.Response ready = LoopbackCluster.poll("n3 (refused) to answer HTTP", LoopbackCluster.START, () -> {
+            assertThat(refused.isAlive()).as("refused node still running:\n%s", refused.tailLog()).isTrue();
+            try {
+                return send(refused, "GET", "/readyz", null, null);
+            } catch (RuntimeException notListeningYet) {
+                return null;
+            }
+        });
+        assertThat(ready.status()).isEqualTo(503);
+        assertThat(refused.tailLog()).contains("not authorized");
         assertThat(memberIds(cluster.awaitLeader())).containsExactly("n0", "n1", "n2");
         refused.close();
 

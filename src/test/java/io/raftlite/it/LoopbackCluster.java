@@ -124,6 +124,20 @@ final class LoopbackCluster implements AutoCloseable {
      * Raft address as the leader; returns its index.
      */
     int awaitLeader(List<Integer> members) {
+        try {
+            return pollLeader(members);
+        } catch (AssertionError e) {
+            StringBuilder views = new StringBuilder(e.getMessage());
+            for (int i : members) {
+                JsonNode s = store(i);
+                views.append("\n  n").append(i).append(": ").append(s == null ? "no answer"
+                        : s.path("raft").path("state").asString("?") + ", leader " + s.path("leader").path("addr").asString("?"));
+            }
+            throw new AssertionError(views.toString(), e);
+        }
+    }
+
+    private int pollLeader(List<Integer> members) {
         return poll("one leader agreed by nodes " + members, SETTLE, () -> {
             Integer leader = null;
             for (int i : members) {

@@ -139,9 +139,11 @@ class MembershipIT {
     @Order(3)
     void removeOfUnknownNodeIs500() {
         NodeProcess follower = followerOf(ClusterNodes.awaitLeader(base, ClusterNodes.SETTLE));
-        Api.Response r = remove(follower, "{\"id\":\"no-such-node\"}");
-        assertThat(r.status()).as(r.body()).isEqualTo(500);
-        assertThat(r.body()).startsWith("remove: ");
+        for (String unknown : List.of("no-such-node", "127.0.0.1:1", "[n9]")) {
+            Api.Response r = remove(follower, "{\"id\":\"" + unknown + "\"}");
+            assertThat(r.status()).as(r.body()).isEqualTo(500);
+            assertThat(r.body()).startsWith("remove: ").contains(unknown).doesNotContain("Exception");
+        }
         ClusterNodes.awaitNodeIds(base, false, BASE);
     }
 
@@ -233,10 +235,19 @@ class MembershipIT {
         NodeProcess n5 = cluster.launch("n5", "-join", followerOf(leader).raftAddress(), "-raft-cluster-remove-shutdown");
         n5.awaitReady(ClusterNodes.START);
         ClusterNodes.awaitNodeIds(base, false, Set.of("n1", "n2", "n3", "n5"));
+        // As the leader it hands leadership over first, then has the new leader remove it.
+        Api.Response r = api(leader).post("/leader?wait", "{\"id\":\"n5\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        List<NodeProcess> four = new ArrayList<>(base);
+        four.add(n5);
+        assertThat(ClusterNodes.awaitLeader(four, ClusterNodes.SETTLE)).isSameAs(n5);
 
         n5.stop();
         assertThat(n5.tailLog()).contains("removed this node from the cluster");
         ClusterNodes.awaitNodeIds(base, true, BASE);
+        NodeProcess next = ClusterNodes.awaitLeader(base, ClusterNodes.SETTLE);
+        assertThat(ClusterNodes.acknowledged(api(next).post("/db/execute",
+                "[[\"INSERT INTO member_t(v) VALUES(?)\", \"after n5 left\"]]"))).isTrue();
     }
 
     @Test
