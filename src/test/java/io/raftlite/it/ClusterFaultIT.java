@@ -101,6 +101,8 @@ class ClusterFaultIT {
         leader.awaitReady(ClusterNodes.START);
         NodeProcess current = ClusterNodes.awaitLeader(cluster.nodes, ClusterNodes.SETTLE);
         long total = ClusterNodes.count(current, "fault_load");
+        System.out.printf("ClusterFaultIT: %d rows after the leader was killed (%d acknowledged, %d attempted)%n", total,
+                acked.size(), attempts.get());
         assertThat(total).isGreaterThanOrEqualTo(acked.size()).isLessThanOrEqualTo(attempts.get());
         ClusterNodes.awaitCount(cluster.nodes, "fault_load", total);
         assertThat(ClusterNodes.raftState(leader)).isEqualTo("Follower");
