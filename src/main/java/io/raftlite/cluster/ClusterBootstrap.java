@@ -75,6 +75,7 @@ public final class ClusterBootstrap implements AutoCloseable {
 
     /** Makes the start-up decision and starts Raft; joining or bootstrapping continue in the background. */
     public void start() {
+        store.listen();
         idLearner.scheduleWithFixedDelay(this::learnPeerIds, 2, 10, java.util.concurrent.TimeUnit.SECONDS);
         RaftliteProperties.Cluster c = props.cluster();
         boolean discovery = !c.discoMode().isBlank();

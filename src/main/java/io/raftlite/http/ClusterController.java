@@ -164,7 +164,10 @@ public class ClusterController {
         if (body.length > 0 && "application/json".equals(request.getContentType())) {
             try {
                 Object id = parser.parseObject(body).get("id");
-                target = id == null ? "" : String.valueOf(id);
+                if (id != null && !(id instanceof String)) {
+                    return PlainText.entity(400, "invalid JSON: id must be a string");
+                }
+                target = id == null ? "" : (String) id;
             } catch (BadRequestException e) {
                 return PlainText.entity(400, "invalid JSON: " + e.getMessage());
             }

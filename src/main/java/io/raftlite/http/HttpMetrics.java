@@ -12,11 +12,17 @@ final class HttpMetrics {
         this.meters = meters;
     }
 
+    @SuppressWarnings("unchecked")
     <T> ResponseEntity<T> time(String endpoint, Supplier<ResponseEntity<T>> handler) {
+        return (ResponseEntity<T>) timeAny(endpoint, handler::get);
+    }
+
+    /** As {@link #time}, for handlers whose bodies differ in type by outcome (bytes or a stream). */
+    ResponseEntity<?> timeAny(String endpoint, Supplier<ResponseEntity<?>> handler) {
         long start = System.nanoTime();
         int status = 500;
         try {
-            ResponseEntity<T> response = handler.get();
+            ResponseEntity<?> response = handler.get();
             status = response.getStatusCode().value();
             return response;
         } finally {

@@ -152,8 +152,8 @@ public class OpsController {
     @Parameter(name = "noleader", in = ParameterIn.QUERY, allowEmptyValue = true)
     @Parameter(name = "redirect", in = ParameterIn.QUERY, allowEmptyValue = true)
     @Parameter(name = "timeout", in = ParameterIn.QUERY, description = "Deadline for fetching the backup from the leader")
-    public ResponseEntity<byte[]> backup(@Parameter(hidden = true) HttpServletRequest request) {
-        return metrics.time("backup", () -> {
+    public ResponseEntity<?> backup(@Parameter(hidden = true) HttpServletRequest request) {
+        return metrics.timeAny("backup", () -> {
             QueryParams q = Requests.params(request);
             String fmt = q.get("fmt") == null ? "binary" : q.get("fmt");
             boolean sql = fmt.equals("sql");
@@ -163,27 +163,61 @@ public class OpsController {
             if (!q.has("noleader") && !store.isLeader()) {
                 return routing.notLeader(request, q, new NotLeaderException(store.leaderRaftAddress()));
             }
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            // The copy goes to a scratch file, not memory, so a database larger than the heap can be
+            // backed up; it is streamed to the client and deleted afterwards.
+            java.nio.file.Path file;
             try {
+                file = java.nio.file.Files.createTempFile(store.dataDir(), "backup-", ".out");
+            } catch (IOException e) {
+                return PlainText.entity(500, "backup: " + e.getMessage());
+            }
+            try (java.io.OutputStream raw = java.nio.file.Files.newOutputStream(file);
+                    java.io.OutputStream out = q.has("compress") ? new GZIPOutputStream(raw) : raw) {
                 if (sql) {
                     List<String> tables = q.get("tables") == null ? List.of()
                             : Arrays.stream(q.get("tables").split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
-                    store.dumpSql(buf, tables);
+                    store.dumpSql(out, tables);
                 } else {
-                    store.backup(buf, q.has("vacuum"), fmt.equals("delete"));
+                    store.backup(out, q.has("vacuum"), fmt.equals("delete"));
                 }
             } catch (IOException | RuntimeException e) {
+                deleteQuietly(file);
                 return PlainText.entity(500, "backup: " + e.getMessage());
-            }
-            byte[] bytes = buf.toByteArray();
-            if (q.has("compress")) {
-                bytes = gzip(bytes);
             }
             HttpHeaders h = new HttpHeaders();
             h.setContentType(sql ? MediaType.parseMediaType("application/sql") : MediaType.APPLICATION_OCTET_STREAM);
             h.set("X-RQLITE-SERVED-BY", httpAdvertised);
-            return ResponseEntity.ok().headers(h).body(bytes);
+            try {
+                h.setContentLength(java.nio.file.Files.size(file));
+            } catch (IOException e) {
+                // unknown length: chunked
+            }
+            java.io.InputStream stream;
+            try {
+                stream = new java.io.FilterInputStream(java.nio.file.Files.newInputStream(file)) {
+                    @Override
+                    public void close() throws IOException {
+                        try {
+                            super.close();
+                        } finally {
+                            deleteQuietly(file);
+                        }
+                    }
+                };
+            } catch (IOException e) {
+                deleteQuietly(file);
+                return PlainText.entity(500, "backup: " + e.getMessage());
+            }
+            return ResponseEntity.ok().headers(h).body(new org.springframework.core.io.InputStreamResource(stream));
         });
+    }
+
+    private static void deleteQuietly(java.nio.file.Path file) {
+        try {
+            java.nio.file.Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a leftover scratch file is harmless
+        }
     }
 
     @PostMapping("/db/load")

@@ -38,6 +38,14 @@ final class Requests {
             throw new BadRequestException(413, "request body too large");
         }
         try (java.io.InputStream in = request.getInputStream()) {
+            if (declared >= 0) {
+                // Known length: read straight into one array of that size.
+                byte[] data = in.readNBytes((int) declared);
+                if (in.read() >= 0) {
+                    throw new BadRequestException("request body longer than its Content-Length");
+                }
+                return data;
+            }
             byte[] data = in.readNBytes(MAX_BODY_BYTES + 1);
             if (data.length > MAX_BODY_BYTES) {
                 throw new BadRequestException(413, "request body too large");

@@ -141,7 +141,8 @@ public final class StatementParser {
     }
 
     /**
-     * Parses a JSON object body (e.g. {@code {"id": "n1"}}) into plain values.
+     * Parses a JSON object body (e.g. {@code {"id": "n1"}}): string values as {@code String}, null as
+     * null, every other value as its {@code JsonNode}.
      *
      * @throws BadRequestException with the parser's message if it is not a JSON object
      */
@@ -154,7 +155,8 @@ public final class StatementParser {
             Map<String, Object> out = new java.util.LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> e : root.properties()) {
                 JsonNode v = e.getValue();
-                out.put(e.getKey(), v.isString() ? v.asString() : v.isNull() ? null : v.toString());
+                // Strings become String; anything else stays a JSON node, so callers can tell them apart.
+                out.put(e.getKey(), v.isString() ? v.asString() : v.isNull() ? null : v);
             }
             return out;
         } catch (JacksonException e) {

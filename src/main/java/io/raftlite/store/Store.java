@@ -76,6 +76,7 @@ public final class Store implements AutoCloseable {
     });
     private volatile boolean open;
     private boolean hadRaftState;
+    private boolean listening;
     private final long startedAtMillis = System.currentTimeMillis();
 
     public Store(RaftliteProperties props, StoreMetrics metrics) {
@@ -114,9 +115,21 @@ public final class Store implements AutoCloseable {
         rpcServer = new com.alipay.sofa.jraft.rpc.impl.BoltRpcServer(
                 new com.alipay.remoting.rpc.RpcServer(bind.host(), bind.port(), true));
         RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
+    }
+
+    /**
+     * Starts accepting connections on the Raft port. Separate from {@link #open} so that the cluster
+     * service can register its processor first and no early caller finds the port without it.
+     * Idempotent.
+     */
+    public synchronized void listen() {
+        if (listening) {
+            return;
+        }
         if (!rpcServer.init(null)) {
             throw new IllegalStateException("cannot listen on Raft address " + props.raftAddr());
         }
+        listening = true;
     }
 
     /** True if this node has Raft state from an earlier run (it is, or was, a cluster member). */
@@ -145,6 +158,7 @@ public final class Store implements AutoCloseable {
         if (node != null) {
             return;
         }
+        listen();
         NodeOptions options = new NodeOptions();
         options.setFsm(fsm);
         options.setLogUri(dataDir.resolve("raft/log").toString());

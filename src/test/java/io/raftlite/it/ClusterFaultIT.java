@@ -80,7 +80,7 @@ class ClusterFaultIT {
             writers.add(w);
         }
         try {
-            ClusterNodes.poll("30 acknowledged writes", ClusterNodes.SETTLE, () -> acked.size() >= 30 ? true : null);
+            ClusterNodes.poll("100 acknowledged writes", ClusterNodes.SETTLE, () -> acked.size() >= 100 ? true : null);
             leader.kill();
             List<NodeProcess> survivors = cluster.alive();
             assertThat(survivors).hasSize(2).doesNotContain(leader);
@@ -88,7 +88,7 @@ class ClusterFaultIT {
             assertThat(newLeader).isNotSameAs(leader);
             int atElection = acked.size();
             ClusterNodes.poll("writes after the new leader", ClusterNodes.SETTLE,
-                    () -> acked.size() >= atElection + 30 ? true : null);
+                    () -> acked.size() >= atElection + 100 ? true : null);
         } finally {
             stop.set(true);
             for (Thread w : writers) {
