@@ -120,7 +120,7 @@ public final class ClusterService implements RpcProcessor<ClusterRequest>, AutoC
             case FORWARD -> {
                 try {
                     return ClusterResponse.newBuilder()
-                            .setForward(localHttp.execute(request.getForward(), Duration.ofSeconds(60))).build();
+                            .setForward(localHttp.execute(request.getForward(), forwardTimeout(request.getForward()))).build();
                 } catch (java.io.IOException e) {
                     return ClusterResponse.newBuilder().setError("forwarding on leader failed: " + e.getMessage()).build();
                 } catch (InterruptedException e) {
@@ -139,6 +139,11 @@ public final class ClusterService implements RpcProcessor<ClusterRequest>, AutoC
                 return ClusterResponse.newBuilder().setError("unknown cluster request").build();
             }
         }
+    }
+
+    /** The client's timeout if the follower passed one on, else 60 seconds. */
+    private static Duration forwardTimeout(io.raftlite.command.ForwardedHttpRequest forward) {
+        return forward.getTimeoutMillis() > 0 ? Duration.ofMillis(forward.getTimeoutMillis()) : Duration.ofSeconds(60);
     }
 
     NodeMeta meta() {

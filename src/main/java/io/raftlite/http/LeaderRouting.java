@@ -59,6 +59,7 @@ public class LeaderRouting {
             return PlainText.entity(503, "leader not found");
         }
         ForwardedHttpRequest.Builder fwd = ForwardedHttpRequest.newBuilder()
+                .setTimeoutMillis(timeout.toMillis())
                 .setMethod(request.getMethod())
                 .setPath(request.getServletPath())
                 .setRawQuery(request.getQueryString() == null ? "" : request.getQueryString())

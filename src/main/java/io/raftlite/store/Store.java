@@ -589,12 +589,6 @@ public final class Store implements AutoCloseable {
         return leader == null || leader.isEmpty() ? "" : leader.getEndpoint().toString();
     }
 
-    /** The leader's node ID; with a single node, this node's ID. Empty if no leader is known. */
-    public String leaderNodeId() {
-        String addr = leaderRaftAddress();
-        return addr.isEmpty() ? "" : addr.equals(self.getEndpoint().toString()) ? nodeId() : addr;
-    }
-
     /** Open, leader known, and the log applied up to what this node knows is committed. */
     public boolean isReady() {
         return open && !fsm.errored() && !leaderRaftAddress().isEmpty()
