@@ -37,7 +37,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Tag(name = "cluster", description = "Membership, leadership and node reachability")
 public class ClusterController {
-    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private final Store store;
     private final LeaderForwarder forwarder;
@@ -229,11 +228,10 @@ public class ClusterController {
     }
 
     private static Duration timeout(QueryParams q) {
-        Duration d = q.duration("timeout", DEFAULT_TIMEOUT);
-        return d.isZero() || d.isNegative() ? DEFAULT_TIMEOUT : d;
+        return q.leaderTimeout();
     }
 
     private static int retries(QueryParams q) {
-        return (int) Math.max(0, Math.min(100, q.integer("retries").orElse(0L)));
+        return q.retries();
     }
 }

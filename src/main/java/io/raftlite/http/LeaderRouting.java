@@ -31,7 +31,6 @@ import org.springframework.http.ResponseEntity;
  * follower gets {@code not leader} and says so.
  */
 public class LeaderRouting {
-    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     private static final String SERVED_BY = "X-RQLITE-SERVED-BY";
 
     private final LeaderForwarder forwarder;
@@ -47,11 +46,8 @@ public class LeaderRouting {
         if (request.getHeader(LocalHttp.FORWARDED_HEADER) != null) {
             return Responses.json(ResultRenderer.error("not leader", style));
         }
-        Duration timeout = q.duration("timeout", DEFAULT_TIMEOUT);
-        if (timeout.isZero() || timeout.isNegative()) {
-            timeout = DEFAULT_TIMEOUT;
-        }
-        int retries = (int) Math.max(0, Math.min(100, q.integer("retries").orElse(0L)));
+        Duration timeout = q.leaderTimeout();
+        int retries = q.retries();
         if (q.has("redirect")) {
             return redirect(request, timeout, retries);
         }

@@ -89,6 +89,17 @@ public final class QueryParams {
     }
 
     /** A validated integer parameter, or empty if absent. */
+    /** How long work on the leader may take: {@code timeout}, or 30 s if absent or not positive. */
+    public Duration leaderTimeout() {
+        Duration d = duration("timeout", Duration.ofSeconds(30));
+        return d.isZero() || d.isNegative() ? Duration.ofSeconds(30) : d;
+    }
+
+    /** Retries for calls to other nodes: {@code retries}, clamped to 0..100. */
+    public int retries() {
+        return (int) Math.max(0, Math.min(100, integer("retries").orElse(0L)));
+    }
+
     public Optional<Long> integer(String key) {
         String v = values.get(key);
         return v == null ? Optional.empty() : parseInteger(v);
