@@ -23,7 +23,7 @@ COPY --from=builder /build/extracted/spring-boot-loader/ ./
 COPY --from=builder /build/extracted/snapshot-dependencies/ ./
 COPY --from=builder /build/extracted/application/ ./
 # Size the heap from the container's memory limit; die (and be restarted) rather than limp on OOM.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Dsun.net.inetaddr.ttl=5"
 USER 10001:10001
 VOLUME /data
 # 4001: HTTP API, health and metrics; 4002: Raft and cluster RPC.
