@@ -77,6 +77,10 @@ public final class Store implements AutoCloseable {
     private volatile boolean open;
     private boolean hadRaftState;
     private boolean listening;
+    /** An operator's {@code raft/peers.json} not yet in effect; null when there is none or once it is. */
+    private volatile PeersRecovery recovery;
+    private List<PeersRecovery.Peer> recoveryPeers = List.of();
+    private long lastLogIndexBeforeRecovery;
     private final long startedAtMillis = System.currentTimeMillis();
 
     public Store(RaftliteProperties props, StoreMetrics metrics) {
@@ -98,6 +102,7 @@ public final class Store implements AutoCloseable {
             throw new UncheckedIOException("cannot create data directory " + dataDir, e);
         }
         hadRaftState = Files.exists(dataDir.resolve("raft/meta/raft_meta"));
+        findRecoveryFile();
         long cleanIndex = takeCleanMarker();
         deleteScratchFiles();
         Path dbFile = dbDir.resolve("db.sqlite");
@@ -182,6 +187,118 @@ public final class Store implements AutoCloseable {
         long every = Math.max(100, props.raft().snapshotInterval().toMillis());
         scheduler.scheduleWithFixedDelay(this::snapshotIfDue, every, every, TimeUnit.MILLISECONDS);
         log.info("node {} open: raft {} data {} initial voters {}", nodeId(), self, dataDir, initialVoters);
+        if (recovery != null) {
+            resetPeersFromRecoveryFile();
+        }
+    }
+
+    // ---- quorum-loss recovery (raft/peers.json) ----
+
+    /**
+     * Reads and checks {@code raft/peers.json} before anything else happens, so that a file that
+     * cannot be used stops the node before it has touched its data.
+     */
+    private void findRecoveryFile() {
+        try {
+            recovery = PeersRecovery.find(dataDir.resolve("raft"), props.advertisedRaftAddr(), nodeId()).orElse(null);
+            if (recovery != null && !hadRaftState) {
+                throw new PeersRecovery.InvalidFileException(recovery.file(), "this node has no Raft state to"
+                        + " recover (no " + dataDir.resolve("raft/meta") + "); is this the data directory of a"
+                        + " surviving node?");
+            }
+        } catch (PeersRecovery.InvalidFileException e) {
+            log.error("refusing to start: {}", e.getMessage());
+            throw e;
+        }
+        if (recovery != null) {
+            recoveryPeers = recovery.peers();
+        }
+    }
+
+    /**
+     * Replaces the configuration loaded from the log with the one in {@code raft/peers.json}
+     * (SOFAJRaft's {@code resetPeers}: this node alone, no replication, meant for a lost majority).
+     * The reset lives in memory until a leader of the new configuration appends it to the log, so the
+     * file stays until then ({@link #renameRecoveryFileOnceCommitted}): a restart before that resets
+     * again.
+     */
+    private void resetPeersFromRecoveryFile() {
+        PeersRecovery r = recovery;
+        Configuration before = currentConf();
+        if (r.isIn(before)) {
+            log.warn("quorum-loss recovery: {} lists the configuration this node already has ({}); nothing to reset",
+                    r.file(), before);
+            renameRecoveryFile(r);
+            return;
+        }
+        lastLogIndexBeforeRecovery = node.getLastLogIndex();
+        Status st = node.resetPeers(r.configuration());
+        for (int i = 0; i < 100 && st.getRaftError() == RaftError.EBUSY; i++) {
+            sleepQuietly(50); // a configuration change of this node's own is still in flight
+            st = node.resetPeers(r.configuration());
+        }
+        if (!st.isOk()) {
+            throw new IllegalStateException("quorum-loss recovery: cannot reset the Raft configuration to " + r.file()
+                    + ": " + st);
+        }
+        log.warn("quorum-loss recovery: Raft configuration reset from voters {} non-voters {} to voters {} non-voters {},"
+                + " as {} says. This node keeps its log (last index {}) and snapshot. The file is renamed to {} once a"
+                + " leader has committed the new configuration; the renamed copy is kept as a record and never triggers"
+                + " a recovery again (rqlite deletes the file instead)",
+                before.getPeers(), before.getLearners(), r.configuration().getPeers(), r.configuration().getLearners(),
+                r.file(), lastLogIndexBeforeRecovery, r.appliedFile());
+        scheduler.schedule(this::renameRecoveryFileOnceCommitted, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Renames the file once the new configuration is committed: a leader is known, the configuration
+     * is the recovered one, and an entry past this node's old log has been applied. A new leader's
+     * first entry is its configuration, so on the leader that entry is in the log. A follower far
+     * behind could count an older entry it was sent first; should it restart in that moment, it starts
+     * with the old configuration, follows the recovered leader (whose log is ahead of its own) and
+     * receives the configuration entry from it.
+     */
+    private void renameRecoveryFileOnceCommitted() {
+        PeersRecovery r = recovery;
+        if (r == null || !open) {
+            return;
+        }
+        try {
+            if (!leaderRaftAddress().isEmpty() && node.getLastAppliedLogIndex() > lastLogIndexBeforeRecovery
+                    && r.isIn(currentConf())) {
+                log.warn("quorum-loss recovery: configuration {} committed (leader {})", currentConf(),
+                        leaderRaftAddress());
+                renameRecoveryFile(r);
+                return;
+            }
+        } catch (RuntimeException e) {
+            log.debug("quorum-loss recovery: cannot check the configuration yet", e);
+        }
+        try {
+            scheduler.schedule(this::renameRecoveryFileOnceCommitted, 100, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing: the file stays and the next start applies it again
+        }
+    }
+
+    private void renameRecoveryFile(PeersRecovery r) {
+        recovery = null;
+        try {
+            r.markApplied();
+            log.warn("quorum-loss recovery done: renamed {} to {}; delete it whenever you like", r.file(),
+                    r.appliedFile());
+        } catch (IOException e) {
+            log.error("quorum-loss recovery: cannot rename {} to {} ({}); remove it by hand, or the next start"
+                    + " applies it again", r.file(), r.appliedFile(), e.toString());
+        }
+    }
+
+    /**
+     * The members an operator's {@code raft/peers.json} listed at this start (with their node IDs),
+     * empty if there was none.
+     */
+    public List<PeersRecovery.Peer> recoveryPeers() {
+        return recoveryPeers;
     }
 
     /**

@@ -47,5 +47,13 @@
  * a non-fatal error (never {@code EIO}, which jraft treats as fatal): the log is just not compacted
  * that time. A node killed during a copy starts from the previous snapshot; jraft discards the
  * unfinished one. jraft compacts the log up to the snapshot before the latest one.
+ *
+ * <h2>Quorum-loss recovery</h2>
+ *
+ * <p>An operator's {@code raft/peers.json} (rqlite's format) replaces the voter set when the node
+ * starts ({@link io.raftlite.store.PeersRecovery}): the file is checked before any data is touched,
+ * the configuration is reset in memory with jraft's {@code resetPeers}, and the file is renamed only
+ * once a leader has committed an entry under the new configuration, so a restart before that applies
+ * it again instead of losing it.
  */
 package io.raftlite.store;
