@@ -3,23 +3,27 @@
 {{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
-{{/* Fully qualified app name; also the StatefulSet and pod name prefix. */}}
+{{/*
+Fully qualified app name; also the StatefulSet and pod name prefix. At most 52 characters: a
+StatefulSet's name plus "-" and a 10-character hash must fit the 63 of a label value
+(controller-revision-hash), and every derived name below stays within 63.
+*/}}
 {{- define "raftlite.fullname" -}}
 {{- if .Values.fullnameOverride }}
-{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- .Values.fullnameOverride | trunc 52 | trimSuffix "-" }}
 {{- else }}
 {{- $name := default .Chart.Name .Values.nameOverride }}
 {{- if contains $name .Release.Name }}
-{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- .Release.Name | trunc 52 | trimSuffix "-" }}
 {{- else }}
-{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- printf "%s-%s" .Release.Name $name | trunc 52 | trimSuffix "-" }}
 {{- end }}
 {{- end }}
 {{- end }}
 
 {{/* The headless Service that gives every pod its stable DNS name. */}}
 {{- define "raftlite.headlessName" -}}
-{{- printf "%s-headless" (include "raftlite.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- printf "%s-headless" (include "raftlite.fullname" .) }}
 {{- end }}
 
 {{/* <headless>.<namespace>.svc.<clusterDomain>: its A records are all pods, ready or not. */}}
@@ -78,15 +82,15 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 
 {{/* The ConfigMap that holds -bootstrap-expect, read by the pods at start. */}}
 {{- define "raftlite.configName" -}}
-{{- printf "%s-config" (include "raftlite.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- printf "%s-config" (include "raftlite.fullname" .) }}
 {{- end }}
 
 {{- define "raftlite.replicaName" -}}
-{{- printf "%s-replica" (include "raftlite.fullname" .) | trunc 52 | trimSuffix "-" }}
+{{- printf "%s-replica" (include "raftlite.fullname" . | trunc 44 | trimSuffix "-") }}
 {{- end }}
 
 {{- define "raftlite.replicaHeadlessName" -}}
-{{- printf "%s-headless" (include "raftlite.replicaName" .) | trunc 63 | trimSuffix "-" }}
+{{- printf "%s-headless" (include "raftlite.replicaName" .) }}
 {{- end }}
 
 {{- define "raftlite.replicaHeadlessFqdn" -}}

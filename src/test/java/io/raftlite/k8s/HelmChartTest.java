@@ -1,298 +1,304 @@
 package io.raftlite.k8s;
 
+import static io.raftlite.k8s.HelmChart.values;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.marcnuri.helm.Helm;
-import com.marcnuri.helm.LintResult;
-import com.marcnuri.helm.TemplateCommand;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import io.raftlite.k8s.HelmChart.ValueSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.StreamSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Lints {@code helm/raftlite} and renders it through the Helm embedded by helm-java, then parses every
- * rendered document (duplicate keys are an error) and checks what must hold together across objects:
- * the StatefulSet's headless Service, selectors against pod labels, named ports, probe paths, the
- * quorum-keeping PodDisruptionBudget and each pod's peer arguments.
+ * Behaviours of the chart that one value set alone cannot show: scaling changes no pod template, values
+ * reach the objects they are meant for (ports, names, extra flags), the monitoring objects carry the files
+ * they are built from, the helm test pod asks the client Service, and no template needs a cluster.
+ * The rules every rendering must follow are in {@link HelmChartRulesTest}.
  */
 class HelmChartTest {
 
-    private static final Path CHART = Path.of("helm", "raftlite").toAbsolutePath();
-    private static final String RELEASE = "db";
-    private static final String NAMESPACE = "prod";
+    @TempDir
+    static Path work;
 
-    private static final YAMLMapper YAML = YAMLMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
-
-    @Test
-    void lintStrictPasses() {
-        assertThat(Files.isRegularFile(CHART.resolve("Chart.yaml"))).as("chart at %s", CHART).isTrue();
-        LintResult result = new Helm(CHART).lint().strict().call();
-        assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
-        assertThat(result.getMessages())
-                .as("lint messages")
-                .noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
+    private static Manifests render(ValueSet set) {
+        return Manifests.parse(HelmChart.render(set, work));
     }
 
-    @ParameterizedTest(name = "replicaCount={0}")
-    @ValueSource(ints = {0, 1, 3, 5})
-    void renderedObjectsFitTogether(int replicas) throws IOException {
-        // 0 stands for "chart defaults": no --set at all.
-        int expectedReplicas = replicas == 0 ? 3 : replicas;
-        TemplateCommand template = new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE);
-        if (replicas != 0) {
-            template = template.set("replicaCount", replicas);
-        }
-        Map<String, JsonNode> objects = byKindAndName(parseAll(template.call()));
-
-        JsonNode sts = single(objects, "StatefulSet");
-        String stsName = sts.at("/metadata/name").asText();
-        assertThat(sts.at("/spec/replicas").asInt()).isEqualTo(expectedReplicas);
-        assertThat(sts.at("/spec/replicas").isInt()).as("replicas is an integer, not a string").isTrue();
-        assertThat(sts.at("/spec/podManagementPolicy").asText()).isEqualTo("Parallel");
-
-        // serviceName names a headless Service that publishes not-ready pods and selects the pods.
-        String headlessName = sts.at("/spec/serviceName").asText();
-        JsonNode headless = objects.get("Service/" + headlessName);
-        assertThat(headless).as("Service %s (the StatefulSet's serviceName)", headlessName).isNotNull();
-        assertThat(headless.at("/spec/clusterIP").asText()).isEqualTo("None");
-        assertThat(headless.at("/spec/publishNotReadyAddresses").asBoolean()).isTrue();
-
-        JsonNode podLabels = sts.at("/spec/template/metadata/labels");
-        assertSelects(sts.at("/spec/selector/matchLabels"), podLabels, "StatefulSet selector");
-        assertSelects(headless.at("/spec/selector"), podLabels, "headless Service selector");
-
-        JsonNode container = sts.at("/spec/template/spec/containers/0");
-        Map<String, Integer> containerPorts = new HashMap<>();
-        container.at("/ports").forEach(p -> containerPorts.put(p.at("/name").asText(), p.at("/containerPort").asInt()));
-        assertThat(containerPorts).containsEntry("http", 4001).containsEntry("raft", 4002);
-        assertThat(servicePorts(headless)).containsEntry("http", 4001).containsEntry("raft", 4002);
-        assertTargetPortsExist(headless, containerPorts);
-
-        // The client Service: ClusterIP, HTTP only, same pods.
-        List<JsonNode> clientServices = objects.values().stream()
-                .filter(o -> o.at("/kind").asText().equals("Service") && !o.at("/metadata/name").asText().equals(headlessName))
-                .toList();
-        assertThat(clientServices).hasSize(1);
-        JsonNode client = clientServices.get(0);
-        assertThat(client.at("/spec/type").asText()).isEqualTo("ClusterIP");
-        assertThat(client.at("/spec/clusterIP").isMissingNode()).as("client Service is not headless").isTrue();
-        assertThat(servicePorts(client)).containsOnlyKeys("http").containsEntry("http", 4001);
-        assertSelects(client.at("/spec/selector"), podLabels, "client Service selector");
-        assertTargetPortsExist(client, containerPorts);
-
-        // Probes: readiness on the node's readiness check; liveness and startup never depend on a leader.
-        assertProbe(container, "readinessProbe", "/readyz", containerPorts);
-        assertProbe(container, "livenessProbe", "/actuator/health/liveness", containerPorts);
-        assertProbe(container, "startupProbe", "/actuator/health/liveness", containerPorts);
-
-        // PDB: a drain may never take the majority away.
-        JsonNode pdb = single(objects, "PodDisruptionBudget");
-        assertThat(pdb.at("/spec/maxUnavailable").isInt()).isTrue();
-        assertThat(pdb.at("/spec/maxUnavailable").asInt()).isEqualTo((expectedReplicas - 1) / 2);
-        if (expectedReplicas == 3) {
-            assertThat(pdb.at("/spec/maxUnavailable").asInt()).isEqualTo(1);
-        } else if (expectedReplicas == 5) {
-            assertThat(pdb.at("/spec/maxUnavailable").asInt()).isEqualTo(2);
-        }
-        assertSelects(pdb.at("/spec/selector/matchLabels"), podLabels, "PDB selector");
-
-        // Peer arguments: bootstrap-expect, DNS discovery through the headless Service, stable names.
-        List<String> args = texts(container.at("/args"));
-        String headlessFqdn = headlessName + "." + NAMESPACE + ".svc.cluster.local";
-        assertThat(flag(args, "-bootstrap-expect")).isEqualTo(String.valueOf(expectedReplicas));
-        assertThat(flag(args, "-disco-mode")).isEqualTo("dns");
-        assertThat(YAML.readTree(flag(args, "-disco-config")).at("/name").asText()).isEqualTo(headlessFqdn);
-        assertThat(flag(args, "-node-id")).isEqualTo("$(POD_NAME)");
-        assertThat(flag(args, "-raft-adv-addr")).isEqualTo("$(POD_NAME)." + headlessFqdn + ":4002");
-        assertThat(flag(args, "-http-adv-addr")).isEqualTo("$(POD_NAME)." + headlessFqdn + ":4001");
-        assertThat(flag(args, "-raft-addr")).isEqualTo("0.0.0.0:4002");
-        assertThat(flag(args, "-http-addr")).isEqualTo("0.0.0.0:4001");
-        assertThat(args.get(args.size() - 1)).as("data directory, last argument").isEqualTo("/data");
-        // POD_NAME comes from the downward API's pod name; the pod IP is never used.
-        JsonNode podNameEnv = envVar(container, "POD_NAME");
-        assertThat(podNameEnv.at("/valueFrom/fieldRef/fieldPath").asText()).isEqualTo("metadata.name");
-        assertThat(YAML.writeValueAsString(sts)).doesNotContain("status.podIP").doesNotContain("POD_IP");
-        // The pod names the StatefulSet creates resolve under the headless Service.
-        assertThat(stsName + "-0." + headlessFqdn).hasSizeLessThanOrEqualTo(253);
-
-        // Data on a per-pod volume at /data, writable /tmp under a read-only root filesystem.
-        assertThat(mountPath(container, "data")).isEqualTo("/data");
-        assertThat(mountPath(container, "tmp")).isEqualTo("/tmp");
-        assertThat(texts(sts.at("/spec/volumeClaimTemplates")).size()).isEqualTo(1);
-        assertThat(sts.at("/spec/volumeClaimTemplates/0/metadata/name").asText()).isEqualTo("data");
-        JsonNode tmpVolume = StreamSupport.stream(sts.at("/spec/template/spec/volumes").spliterator(), false)
-                .filter(v -> v.at("/name").asText().equals("tmp")).findFirst().orElseThrow();
-        assertThat(tmpVolume.has("emptyDir")).isTrue();
-
-        // Security and scheduling defaults.
-        assertThat(sts.at("/spec/template/spec/securityContext/runAsNonRoot").asBoolean()).isTrue();
-        assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
-        assertThat(container.at("/securityContext/allowPrivilegeEscalation").isBoolean()).isTrue();
-        assertThat(container.at("/securityContext/allowPrivilegeEscalation").asBoolean()).isFalse();
-        JsonNode antiAffinity = sts.at("/spec/template/spec/affinity/podAntiAffinity");
-        assertThat(antiAffinity.has("requiredDuringSchedulingIgnoredDuringExecution")).as("soft by default").isFalse();
-        JsonNode preferred = antiAffinity.at("/preferredDuringSchedulingIgnoredDuringExecution/0/podAffinityTerm");
-        assertThat(preferred.at("/topologyKey").asText()).isEqualTo("kubernetes.io/hostname");
-        assertSelects(preferred.at("/labelSelector/matchLabels"), podLabels, "anti-affinity selector");
-        assertThat(container.at("/resources/requests").isObject()).isTrue();
-
-        // Prometheus scrape annotations point at the metrics endpoint on the HTTP port.
-        JsonNode annotations = sts.at("/spec/template/metadata/annotations");
-        assertThat(annotations.at("/prometheus.io~1scrape").asText()).isEqualTo("true");
-        assertThat(annotations.at("/prometheus.io~1port").asText()).isEqualTo("4001");
-        assertThat(annotations.at("/prometheus.io~1path").asText()).isEqualTo("/actuator/prometheus");
-
-        // helm-java's template returns the release manifest without hooks: the helm test pod is not here.
-        assertThat(objects.keySet()).noneMatch(k -> k.startsWith("Pod/"));
-    }
-
-    @Test
-    void hardAntiAffinityAndDisabledPersistence() throws IOException {
-        String rendered = new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE)
-                .set("podAntiAffinity", "hard")
-                .set("persistence.enabled", false)
-                .call();
-        JsonNode sts = single(byKindAndName(parseAll(rendered)), "StatefulSet");
-        JsonNode required = sts.at("/spec/template/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/0");
-        assertThat(required.at("/topologyKey").asText()).isEqualTo("kubernetes.io/hostname");
-        assertThat(sts.at("/spec/volumeClaimTemplates").isMissingNode()).isTrue();
-        JsonNode dataVolume = StreamSupport.stream(sts.at("/spec/template/spec/volumes").spliterator(), false)
-                .filter(v -> v.at("/name").asText().equals("data")).findFirst().orElseThrow();
-        assertThat(dataVolume.has("emptyDir")).isTrue();
+    private static DeploymentRules.Deployment check(Manifests manifests) {
+        return DeploymentRules.check(manifests, new DeploymentRules.Target(HelmChart.NAMESPACE, true, "cluster.local"));
     }
 
     /**
-     * The {@code helm test} hook pod. helm-java renders no hooks, so its template is checked as text (lint
-     * --strict above does render and validate it): a test hook that GETs /readyz on the client Service.
+     * Changing replicaCount must not change the voters' pod template, or every pod restarts (and a cluster
+     * being scaled loses quorum while it rolls): -bootstrap-expect lives in a ConfigMap.
      */
     @Test
-    void helmTestHookQueriesReadinessThroughTheClientService() throws IOException {
-        String hook = Files.readString(CHART.resolve("templates/tests/test-connection.yaml"));
-        assertThat(hook).contains("kind: Pod").contains("helm.sh/hook: test").contains("restartPolicy: Never");
-        assertThat(hook).contains("printf \"http://%s:%d/readyz\" (include \"raftlite.fullname\" .) (int .Values.service.port)");
-        String service = Files.readString(CHART.resolve("templates/service.yaml"));
-        assertThat(service).contains("name: {{ include \"raftlite.fullname\" . }}");
-        assertThat(hook).as("the test pod must not carry the voter component label the Services select")
-                .doesNotContain("raftlite.selectorLabels").doesNotContain("raftlite.labels");
+    void scalingTheVotersChangesNoPodTemplate() {
+        String reference = null;
+        String referenceReplicas = null;
+        for (int voters : new int[] {1, 3, 5, 7}) {
+            ValueSet set = new ValueSet("voters-" + voters, "db", values("replicaCount", voters, "readReplicas.enabled", true));
+            String rendered = HelmChart.render(set, work);
+            Manifests manifests = Manifests.parse(rendered);
+            StatefulSet sts = manifests.named(StatefulSet.class, "db-raftlite");
+            assertThat(sts.getSpec().getReplicas()).isEqualTo(voters);
+            assertThat(manifests.named(ConfigMap.class, "db-raftlite-config").getData())
+                    .containsEntry("bootstrap-expect", String.valueOf(voters));
+            assertThat(manifests.single(PodDisruptionBudget.class).getSpec().getMaxUnavailable().getIntVal())
+                    .isEqualTo((voters - 1) / 2);
+
+            String template = statefulSetTemplateText(rendered, "db-raftlite");
+            String replicaTemplate = statefulSetTemplateText(rendered, "db-raftlite-replica");
+            if (reference == null) {
+                reference = template;
+                referenceReplicas = replicaTemplate;
+            }
+            assertThat(template).as("voters' pod template, as rendered, with %d voters", voters).isEqualTo(reference);
+            assertThat(replicaTemplate).as("read replicas' pod template with %d voters", voters).isEqualTo(referenceReplicas);
+        }
+    }
+
+    /** The text of spec.template of one StatefulSet document, exactly as Helm wrote it. */
+    private static String statefulSetTemplateText(String rendered, String name) {
+        for (String document : rendered.split("(?m)^---\\s*$")) {
+            if (document.contains("\nkind: StatefulSet") && document.contains("\n  name: " + name + "\n")) {
+                int start = document.indexOf("\n  template:\n");
+                assertThat(start).as("template of %s", name).isPositive();
+                int end = document.indexOf("\n  volumeClaimTemplates:", start);
+                return end < 0 ? document.substring(start) : document.substring(start, end);
+            }
+        }
+        throw new AssertionError("no StatefulSet " + name + " in the rendered chart");
     }
 
     @Test
-    void schemaRejectsBadValues() {
-        assertThatThrownBy(() -> new Helm(CHART).template().withName(RELEASE).set("replicaCount", "three").call())
-                .hasMessageContaining("replicaCount");
-        assertThatThrownBy(() -> new Helm(CHART).template().withName(RELEASE).set("replicas", 3).call())
-                .as("unknown (misspelt) top-level value")
-                .hasMessageContaining("replicas");
-        assertThatThrownBy(() -> new Helm(CHART).template().withName(RELEASE).set("podAntiAffinity", "sometimes").call())
-                .hasMessageContaining("podAntiAffinity");
+    void customPortsAndDomainReachEveryObject() {
+        Manifests manifests = render(new ValueSet("ports", "db", values(
+                "ports.http", 5001, "ports.raft", 5002, "service.port", 80, "clusterDomain", "corp.example")));
+        DeploymentRules.Deployment deployment =
+                DeploymentRules.check(manifests, new DeploymentRules.Target(HelmChart.NAMESPACE, true, "corp.example"));
+        Container container = DeploymentRules.container(deployment.voters().getSpec().getTemplate().getSpec());
+        assertThat(DeploymentRules.containerPort(container, "http")).isEqualTo(5001);
+        assertThat(DeploymentRules.containerPort(container, "raft")).isEqualTo(5002);
+        PodCommandLine first = deployment.commandLines().get("db-raftlite").get(0);
+        assertThat(first.property("raftlite.raft-adv-addr"))
+                .isEqualTo("db-raftlite-0.db-raftlite-headless.prod.svc.corp.example:5002");
+        assertThat(first.property("server.port")).isEqualTo("5001");
+        Service client = manifests.named(Service.class, "db-raftlite");
+        assertThat(client.getSpec().getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getPort()).isEqualTo(80);
+            assertThat(p.getTargetPort().getStrVal()).isEqualTo("http");
+        });
+        assertThat(manifests.named(Service.class, "db-raftlite-headless").getSpec().getPorts())
+                .extracting(ServicePort::getPort).containsExactlyInAnyOrder(5001, 5002);
+        assertThat(deployment.voters().getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("prometheus.io/port", "5001");
     }
 
-    // --- helpers
-
-    private static List<JsonNode> parseAll(String rendered) throws IOException {
-        List<JsonNode> docs = new ArrayList<>();
-        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(rendered)) {
-            while (it.hasNextValue()) {
-                JsonNode doc = it.nextValue();
-                if (doc != null && !doc.isNull() && !doc.isEmpty()) {
-                    docs.add(doc);
-                }
-            }
-        }
-        assertThat(docs).as("rendered documents").isNotEmpty();
-        return docs;
+    @Test
+    void fullnameOverrideNamesEveryObject() {
+        Manifests manifests = render(new ValueSet("kv", "db", values("fullnameOverride", "kv", "readReplicas.enabled", true,
+                "readReplicas.autoscaling.enabled", true, "networkPolicy.enabled", true, "serviceMonitor.enabled", true,
+                "prometheusRule.enabled", true, "grafanaDashboard.enabled", true)));
+        check(manifests);
+        assertThat(manifests.names()).containsExactlyInAnyOrder(
+                "ConfigMap/kv-config", "ConfigMap/kv-dashboard",
+                "HorizontalPodAutoscaler/kv-replica",
+                "NetworkPolicy/kv",
+                "PodDisruptionBudget/kv",
+                "PrometheusRule/kv",
+                "Service/kv", "Service/kv-headless", "Service/kv-replica-headless",
+                "ServiceMonitor/kv",
+                "StatefulSet/kv", "StatefulSet/kv-replica");
+        PodCommandLine first = DeploymentRules.check(manifests,
+                new DeploymentRules.Target(HelmChart.NAMESPACE, true, "cluster.local")).commandLines().get("kv").get(0);
+        assertThat(first.property("raftlite.http-adv-addr")).isEqualTo("kv-0.kv-headless.prod.svc.cluster.local:4001");
     }
 
-    private static Map<String, JsonNode> byKindAndName(List<JsonNode> docs) {
-        Map<String, JsonNode> objects = new HashMap<>();
-        for (JsonNode doc : docs) {
-            assertThat(doc.at("/apiVersion").asText()).as("apiVersion of %s", doc).isNotEmpty();
-            assertThat(doc.at("/metadata/namespace").asText()).as("namespace of %s", doc.at("/metadata/name")).isNotEmpty();
-            String key = doc.at("/kind").asText() + "/" + doc.at("/metadata/name").asText();
-            assertThat(objects.put(key, doc)).as("duplicate object %s", key).isNull();
-        }
-        return objects;
+    /** extraArgs come after the chart's flags and before the data directory, and raftlite understands them. */
+    @Test
+    void extraArgsAndEnvReachTheNode() {
+        Manifests manifests = render(new ValueSet("extra", "db", values(
+                "extraArgs", List.of("-raft-snap", "4096", "-fk"),
+                "extraEnv", List.of(Map.of("name", "RAFTLITE_EXTRA", "value", "yes")))));
+        DeploymentRules.Deployment deployment = check(manifests);
+        PodCommandLine node = deployment.commandLines().get("db-raftlite").get(1);
+        List<String> args = node.args;
+        assertThat(args.subList(args.size() - 4, args.size())).containsExactly("-raft-snap", "4096", "-fk", "/data");
+        assertThat(node.property("raftlite.raft.snapshot-threshold")).isEqualTo("4096");
+        assertThat(node.property("raftlite.foreign-keys")).isEqualTo("true");
+        assertThat(node.env).containsEntry("RAFTLITE_EXTRA", "yes");
     }
 
-    private static JsonNode single(Map<String, JsonNode> objects, String kind) {
-        List<JsonNode> ofKind = objects.values().stream().filter(o -> o.at("/kind").asText().equals(kind)).toList();
-        assertThat(ofKind).as("objects of kind %s", kind).hasSize(1);
-        return ofKind.get(0);
+    @Test
+    void listenAddressDefaultsToThePodIp() {
+        PodCommandLine node = check(render(new ValueSet("defaults", "db", Map.of()))).commandLines().get("db-raftlite").get(2);
+        assertThat(node.property("server.address")).isEqualTo(node.podIp);
+        assertThat(node.property("raftlite.raft-addr")).isEqualTo(node.podIp + ":4002");
+        PodCommandLine everywhere = check(render(new ValueSet("all", "db", values("listenAddress", "0.0.0.0"))))
+                .commandLines().get("db-raftlite").get(2);
+        assertThat(everywhere.property("server.address")).isEqualTo("0.0.0.0");
     }
 
-    private static void assertSelects(JsonNode selector, JsonNode labels, String what) {
-        assertThat(selector.isObject() && !selector.isEmpty()).as("%s is a non-empty map", what).isTrue();
-        selector.properties().forEach(e ->
-                assertThat(labels.path(e.getKey()).asText()).as("%s: pod label %s", what, e.getKey())
-                        .isEqualTo(e.getValue().asText()));
-    }
-
-    private static Map<String, Integer> servicePorts(JsonNode service) {
-        Map<String, Integer> ports = new HashMap<>();
-        service.at("/spec/ports").forEach(p -> ports.put(p.at("/name").asText(), p.at("/port").asInt()));
-        return ports;
-    }
-
-    private static void assertTargetPortsExist(JsonNode service, Map<String, Integer> containerPorts) {
-        service.at("/spec/ports").forEach(p -> {
-            JsonNode target = p.at("/targetPort");
-            if (target.isTextual()) {
-                assertThat(containerPorts).as("targetPort %s of %s", target, service.at("/metadata/name"))
-                        .containsKey(target.asText());
-            } else {
-                assertThat(containerPorts).containsValue(target.asInt());
-            }
+    @Test
+    void persistenceOffUsesAnEmptyDirAndNoClaims() {
+        StatefulSet sts = render(new ValueSet("ephemeral", "db", values("persistence.enabled", false)))
+                .named(StatefulSet.class, "db-raftlite");
+        assertThat(sts.getSpec().getVolumeClaimTemplates()).isEmpty();
+        assertThat(sts.getSpec().getTemplate().getSpec().getVolumes())
+                .anySatisfy(v -> {
+                    assertThat(v.getName()).isEqualTo("data");
+                    assertThat(v.getEmptyDir()).isNotNull();
+                });
+        StatefulSet persistent = render(new ValueSet("persistent", "db", values("persistence.size", "5Gi",
+                "persistence.storageClassName", "fast"))).named(StatefulSet.class, "db-raftlite");
+        assertThat(persistent.getSpec().getVolumeClaimTemplates()).singleElement().satisfies(claim -> {
+            assertThat(claim.getMetadata().getName()).isEqualTo("data");
+            assertThat(claim.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("5Gi");
+            assertThat(claim.getSpec().getStorageClassName()).isEqualTo("fast");
         });
     }
 
-    private static void assertProbe(JsonNode container, String probe, String path, Map<String, Integer> containerPorts) {
-        JsonNode get = container.at("/" + probe + "/httpGet");
-        assertThat(get.at("/path").asText()).as("%s path", probe).isEqualTo(path);
-        JsonNode port = get.at("/port");
-        int resolved = port.isTextual() ? containerPorts.getOrDefault(port.asText(), -1) : port.asInt();
-        assertThat(resolved).as("%s port", probe).isEqualTo(4001);
-        assertThat(container.at("/" + probe + "/periodSeconds").isInt()).as("%s periodSeconds", probe).isTrue();
+    @Test
+    void readReplicasFollowTheVotersAndLeaveOnShutdown() {
+        Manifests manifests = render(new ValueSet("replicas", "db", values("readReplicas.enabled", true,
+                "readReplicas.replicaCount", 3)));
+        DeploymentRules.Deployment deployment = check(manifests);
+        assertThat(deployment.readReplicas()).singleElement()
+                .satisfies(s -> assertThat(s.getMetadata().getName()).isEqualTo("db-raftlite-replica"));
+        assertThat(deployment.commandLines().get("db-raftlite-replica")).hasSize(3).allSatisfy(node -> {
+            assertThat(node.args).contains("-raft-non-voter", "-raft-cluster-remove-shutdown").doesNotContain("-bootstrap-expect");
+            assertThat(node.property("raftlite.raft-adv-addr"))
+                    .isEqualTo(node.podName + ".db-raftlite-replica-headless.prod.svc.cluster.local:4002");
+            assertThat(node.property("raftlite.cluster.disco-config"))
+                    .isEqualTo("{\"name\":\"db-raftlite-headless.prod.svc.cluster.local\"}");
+        });
+        assertThat(DeploymentRules.podLabels(deployment.readReplicas().get(0)))
+                .containsEntry("app.kubernetes.io/component", "replica");
     }
 
-    private static List<String> texts(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        array.forEach(n -> out.add(n.isValueNode() ? n.asText() : n.toString()));
-        return out;
+    @Test
+    void networkPolicyOpensHttpOnlyToTheConfiguredPeers() {
+        Map<String, Object> web = Map.of("namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "web")));
+        Manifests manifests = render(new ValueSet("netpol", "db", values("networkPolicy.enabled", true,
+                "networkPolicy.httpFrom", List.of(web))));
+        check(manifests);
+        NetworkPolicy policy = manifests.single(NetworkPolicy.class);
+        List<NetworkPolicyIngressRule> httpRules = policy.getSpec().getIngress().stream()
+                .filter(r -> r.getPorts().stream().anyMatch(p -> "http".equals(p.getPort().getStrVal()))).toList();
+        assertThat(httpRules).singleElement().satisfies(rule ->
+                assertThat(rule.getFrom()).singleElement().satisfies(peer ->
+                        assertThat(peer.getNamespaceSelector().getMatchLabels()).containsEntry("kubernetes.io/metadata.name", "web")));
+        assertThat(policy.getSpec().getIngress()).as("no rule opens all ports").allSatisfy(r -> assertThat(r.getPorts()).isNotEmpty());
     }
 
-    /** The value after a flag, which must occur exactly once. */
-    private static String flag(List<String> args, String flag) {
-        assertThat(args.stream().filter(flag::equals).count()).as("occurrences of %s in %s", flag, args).isEqualTo(1);
-        int i = args.indexOf(flag);
-        assertThat(i + 1).as("%s has a value", flag).isLessThan(args.size());
-        return args.get(i + 1);
+    /** The PrometheusRule carries exactly the promtool-tested rule file, and the dashboard exactly its JSON. */
+    @Test
+    void monitoringObjectsCarryTheirFiles() throws IOException {
+        Manifests manifests = render(new ValueSet("monitoring", "db", values("prometheusRule.enabled", true,
+                "prometheusRule.labels", Map.of("release", "kube-prometheus-stack"),
+                "serviceMonitor.enabled", true, "serviceMonitor.labels", Map.of("release", "kube-prometheus-stack"),
+                "grafanaDashboard.enabled", true)));
+        check(manifests);
+
+        JsonNode alerts = StrictManifestParser.readTree(Files.readString(HelmChart.CHART.resolve("files/alerts.yaml")));
+        PrometheusRule rule = manifests.single(PrometheusRule.class);
+        assertThat(manifests.tree(rule).get("spec")).as("PrometheusRule spec = files/alerts.yaml").isEqualTo(alerts);
+        assertThat(rule.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
+        assertThat(manifests.single(ServiceMonitor.class).getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
+        assertThat(rule.getSpec().getGroups().stream().flatMap(g -> g.getRules().stream()).map(r -> r.getAlert()))
+                .as("alert names are unique").doesNotHaveDuplicates();
+
+        ConfigMap dashboard = manifests.named(ConfigMap.class, "db-raftlite-dashboard");
+        assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+        assertThat(dashboard.getData()).hasSize(1);
+        String json = dashboard.getData().values().iterator().next();
+        JsonMapper jsonMapper = JsonMapper.builder().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+        JsonNode parsed = jsonMapper.readTree(json);
+        assertThat(parsed).isEqualTo(jsonMapper.readTree(Files.readString(HelmChart.CHART.resolve("files/dashboard.json"))));
+        assertThat(parsed.path("title").asText()).isNotBlank();
+        assertThat(parsed.path("panels")).isNotEmpty();
+        assertThat(dashboard.getData().keySet().iterator().next()).endsWith(".json");
     }
 
-    private static JsonNode envVar(JsonNode container, String name) {
-        return StreamSupport.stream(container.at("/env").spliterator(), false)
-                .filter(e -> e.at("/name").asText().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no env " + name));
+    @Test
+    void dashboardCanGoToGrafanasNamespace() {
+        Manifests manifests = render(new ValueSet("dashboard-ns", "db", values("grafanaDashboard.enabled", true,
+                "grafanaDashboard.namespace", "monitoring")));
+        assertThat(manifests.named(ConfigMap.class, "db-raftlite-dashboard").getMetadata().getNamespace()).isEqualTo("monitoring");
+        assertThat(manifests.named(StatefulSet.class, "db-raftlite").getMetadata().getNamespace()).isEqualTo(HelmChart.NAMESPACE);
     }
 
-    private static String mountPath(JsonNode container, String volume) {
-        return StreamSupport.stream(container.at("/volumeMounts").spliterator(), false)
-                .filter(m -> m.at("/name").asText().equals(volume)).findFirst()
-                .map(m -> m.at("/mountPath").asText())
-                .orElseThrow(() -> new AssertionError("no mount of " + volume));
+    /** {@code helm test}: a pod that GETs /readyz through the client Service, which exists with that port. */
+    @Test
+    void helmTestPodAsksTheClientServiceForReadiness() {
+        ValueSet set = new ValueSet("hook", "db", values("service.port", 8080));
+        Manifests manifests = Manifests.parse(HelmChart.renderWithTestHooks(set, work));
+        check(manifests);
+        Pod pod = manifests.single(Pod.class);
+        assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
+        List<String> args = pod.getSpec().getContainers().get(0).getArgs();
+        String url = args.get(args.size() - 1);
+        Matcher m = Pattern.compile("http://([^:/]+):(\\d+)(/.*)").matcher(url);
+        assertThat(m.matches()).as("URL %s", url).isTrue();
+        Service service = manifests.named(Service.class, m.group(1));
+        assertThat(service.getSpec().getClusterIP()).as("the client Service, not the headless one").isNotEqualTo("None");
+        assertThat(service.getSpec().getPorts()).anySatisfy(p -> assertThat(p.getPort()).isEqualTo(Integer.parseInt(m.group(2))));
+        assertThat(m.group(3)).isEqualTo(DeploymentRules.READINESS_PATH);
+        assertThat(args).contains("--fail");
+    }
+
+    /**
+     * Helm accepts release names of up to 53 characters. Every name derived from it must still be valid:
+     * a StatefulSet name of at most 52 (its pods carry the label {@code controller-revision-hash:
+     * <name>-<hash>}, at most 63), pod DNS labels of at most 63, and no two objects sharing a name.
+     */
+    @Test
+    void namesStayValidForTheLongestReleaseName() {
+        String release = "payments-ledger-production-europe-west1-blue-green-xy";
+        assertThat(release).hasSize(53);
+        ValueSet set = new ValueSet("long-release", release, values("readReplicas.enabled", true,
+                "readReplicas.autoscaling.enabled", true));
+        check(render(set));
+    }
+
+    /** {@code lookup} queries a cluster even in {@code helm template}: the chart must not need one. */
+    @Test
+    void noTemplateUsesLookup() throws IOException {
+        Pattern action = Pattern.compile("\\{\\{(.*?)}}", Pattern.DOTALL);
+        try (Stream<Path> files = Files.walk(HelmChart.CHART.resolve("templates"))) {
+            List<Path> templates = files.filter(Files::isRegularFile).toList();
+            assertThat(templates).isNotEmpty();
+            for (Path template : templates) {
+                Matcher m = action.matcher(Files.readString(template));
+                while (m.find()) {
+                    String body = m.group(1);
+                    if (body.trim().startsWith("/*") || body.trim().startsWith("- /*")) {
+                        continue;
+                    }
+                    assertThat(body).as("action in %s", HelmChart.CHART.relativize(template))
+                            .doesNotContainPattern("(^|[\\s(|])lookup\\s");
+                }
+            }
+        }
     }
 }
