@@ -122,7 +122,7 @@ public final class ClusterService implements RpcProcessor<ClusterRequest>, AutoC
                     return ClusterResponse.newBuilder()
                             .setForward(localHttp.execute(request.getForward(), forwardTimeout(request.getForward()))).build();
                 } catch (java.io.IOException e) {
-                    return ClusterResponse.newBuilder().setError("forwarding on leader failed: " + e.getMessage()).build();
+                    return ClusterResponse.newBuilder().setError("forwarding on leader failed: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())).build();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return ClusterResponse.newBuilder().setError("interrupted").build();

@@ -44,8 +44,8 @@ public class HttpConfiguration {
     }
 
     @Bean
-    LeaderRouting leaderRouting(io.raftlite.cluster.LeaderForwarder forwarder, Store store) {
-        return new LeaderRouting(forwarder, store);
+    LeaderRouting leaderRouting(io.raftlite.cluster.LeaderForwarder forwarder, Store store, RequestMetrics meters) {
+        return new LeaderRouting(forwarder, store, meters);
     }
 
     @Bean

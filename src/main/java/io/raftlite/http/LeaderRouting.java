@@ -7,6 +7,7 @@ import io.raftlite.cluster.LocalHttp;
 import io.raftlite.command.ForwardedHttpRequest;
 import io.raftlite.command.ForwardedHttpResponse;
 import io.raftlite.command.NodeMeta;
+import io.raftlite.metrics.RequestMetrics;
 import io.raftlite.store.NotLeaderException;
 import io.raftlite.store.Store;
 import jakarta.servlet.http.HttpServletRequest;
@@ -35,10 +36,12 @@ public class LeaderRouting {
 
     private final LeaderForwarder forwarder;
     private final Store store;
+    private final RequestMetrics meters;
 
-    public LeaderRouting(LeaderForwarder forwarder, Store store) {
+    public LeaderRouting(LeaderForwarder forwarder, Store store, RequestMetrics meters) {
         this.forwarder = forwarder;
         this.store = store;
+        this.meters = meters;
     }
 
     ResponseEntity<byte[]> notLeader(HttpServletRequest request, QueryParams q, NotLeaderException e) {
@@ -88,6 +91,8 @@ public class LeaderRouting {
         } catch (NotLeaderException lost) {
             return PlainText.entity(503, "leader not found");
         } catch (ClusterClient.ClusterCallException failure) {
+            // rqlite answers 200 with the error, so the request counts as a success by status: count it here.
+            meters.forwardFailure(operation(request.getServletPath()));
             return Responses.json(ResultRenderer.error(failure.getMessage(), style));
         }
     }

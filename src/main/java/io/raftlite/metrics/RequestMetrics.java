@@ -7,13 +7,18 @@ import java.time.Duration;
 
 /**
  * Meters for the rqlite API: {@code raftlite_http_requests} (a timer: count, sum and max, by
- * endpoint and outcome) and {@code raftlite_statements_total} (by endpoint). Thread-safe.
+ * endpoint and outcome), {@code raftlite_statements_total} (by endpoint) and
+ * {@code raftlite_forward_failures_total} (by operation). Thread-safe.
  */
 public final class RequestMetrics {
     private final MeterRegistry registry;
 
     public RequestMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // Registered at 0, so that rates and alerts over them work before the first failure.
+        for (String operation : new String[] {"Execute", "Query", "Request"}) {
+            forwardFailures(operation);
+        }
     }
 
     /**
@@ -39,6 +44,24 @@ public final class RequestMetrics {
                 .tag("endpoint", endpoint)
                 .register(registry)
                 .increment(count);
+    }
+
+    /**
+     * Counts a request this follower could not forward to the leader (the connection failed or the
+     * leader did not answer in time). rqlite answers those with 200 and a top-level {@code error}, so
+     * {@link #request} counts them as successes; {@code raftlite_forward_failures_total} tells them apart.
+     *
+     * @param operation rqlite's name for it: {@code Execute}, {@code Query}, {@code Request}, ...
+     */
+    public void forwardFailure(String operation) {
+        forwardFailures(operation).increment();
+    }
+
+    private Counter forwardFailures(String operation) {
+        return Counter.builder("raftlite.forward.failures")
+                .description("Requests a follower failed to forward to the leader, by operation")
+                .tag("operation", operation)
+                .register(registry);
     }
 
     /**
