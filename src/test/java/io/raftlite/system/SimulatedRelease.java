@@ -1,0 +1,304 @@
+package io.raftlite.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code helm install raftlite helm/raftlite} with default values, simulated on one machine: the
+ * voter StatefulSet's pods as JVMs on 127.0.0.1, .2, .3 (pod {@code n} at 127.0.0.{@code n+1}),
+ * Kubernetes DNS as hosts files, the client Service as haproxy, and Prometheus scraping the pods
+ * as annotated. Pods can be deleted ({@code kill -9}, DNS records gone) and recreated under the
+ * same name and volume at a new address, after which the Service's endpoints and Prometheus'
+ * targets follow, as endpoint controllers and service discovery would make them.
+ */
+final class SimulatedRelease implements AutoCloseable {
+    static final String RELEASE = "raftlite";
+    static final String NAMESPACE = "default";
+
+    private final Path dir;
+    private final Path jar = SystemTools.applicationJar();
+    private final PodTemplate template;
+    private final ClusterDns dns;
+    private final List<SimulatedPod> pods = new ArrayList<>();
+    private final int httpPort;
+    private final ServiceProxy service;
+    private final PrometheusServer prometheus;
+
+    private SimulatedRelease(Path dir, Path haproxy, Path prometheusBinary, Path promtool) throws IOException {
+        this.dir = dir;
+        RenderedChart chart = RenderedChart.render(RELEASE, NAMESPACE);
+        this.template = new PodTemplate(chart);
+        this.dns = new ClusterDns(Files.createDirectories(dir.resolve("dns")), template.headlessServiceFqdn());
+        JsonNode clientService = chart.clientService(template.podLabels());
+        JsonNode servicePort = clientService.at("/spec/ports/0");
+        this.httpPort = template.containerPort(servicePort.path("targetPort"));
+        JsonNode probe = template.readinessProbe();
+        if (!probe.at("/httpGet/port").asText().isEmpty()
+                && template.containerPort(probe.at("/httpGet/port")) != httpPort) {
+            throw new IllegalStateException("the readiness probe checks another port than the Service targets");
+        }
+        this.service = new ServiceProxy(Files.createDirectories(dir.resolve("service")), haproxy,
+                new ServiceProxy.Spec(httpPort, probe.at("/httpGet/path").asText(), probe.path("periodSeconds").asInt(10),
+                        probe.path("timeoutSeconds").asInt(1), probe.path("failureThreshold").asInt(3),
+                        probe.path("successThreshold").asInt(1)));
+        List<Path> rules = RenderedChart.chartFile("files/alerts.yaml").stream().toList();
+        this.prometheus = new PrometheusServer(Files.createDirectories(dir.resolve("prometheus")), prometheusBinary, promtool, rules);
+        for (int i = 0; i < template.replicas(); i++) {
+            pods.add(new SimulatedPod(template.podName(i), Files.createDirectories(dir.resolve(template.podName(i)))));
+        }
+    }
+
+    /**
+     * Installs the release: starts the pods (all at once under {@code podManagementPolicy: Parallel},
+     * else each after the previous one is ready), Prometheus, and, once every pod is ready, the Service.
+     */
+    static SimulatedRelease install(Path dir) {
+        Path haproxy = SystemTools.require("haproxy");
+        Path prometheus = SystemTools.require("prometheus");
+        Path promtool = SystemTools.require("promtool");
+        SimulatedRelease release;
+        try {
+            release = new SimulatedRelease(dir, haproxy, prometheus, promtool);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            release.start();
+            return release;
+        } catch (RuntimeException | AssertionError e) {
+            System.err.println(release.diagnostics());
+            release.close();
+            throw e;
+        }
+    }
+
+    private void start() {
+        for (int i = 0; i < pods.size(); i++) {
+            requirePortsFree(initialIp(i));
+        }
+        boolean parallel = template.podManagementPolicy().equals("Parallel");
+        for (int i = 0; i < pods.size(); i++) {
+            SimulatedPod pod = pods.get(i);
+            launch(pod, initialIp(i));
+            if (!parallel) {
+                awaitReady(pod, Duration.ofSeconds(120));
+            }
+        }
+        prometheus.configure(scrapeTargets());
+        prometheus.start();
+        for (SimulatedPod pod : pods) {
+            awaitReady(pod, Duration.ofSeconds(120));
+        }
+        service.route(endpoints());
+        Waits.until("the Service routing to every pod", Duration.ofSeconds(30),
+                () -> service.serverStatus().values().stream().allMatch(s -> s.startsWith("UP")) ? Boolean.TRUE : null,
+                () -> service.serverStatus().toString());
+    }
+
+    /** Pod {@code n}'s first address: 127.0.0.{@code n+1}. */
+    static String initialIp(int ordinal) {
+        return "127.0.0." + (ordinal + 1);
+    }
+
+    private void launch(SimulatedPod pod, String ip) {
+        dns.publish(pod.name(), template.podFqdn(pod.name()), ip);
+        PodTemplate.Launch launch = template.resolve(pod.name(), ip, pod::volume);
+        Map<String, String> env = new HashMap<>(launch.environment());
+        // Simulation: what the image and the container runtime put into every container's environment.
+        env.putIfAbsent("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        env.putIfAbsent("HOSTNAME", pod.name());
+        pod.start(ip, simulationJvmOptions(pod), jar, launch.args(), env);
+    }
+
+    /**
+     * The simulation's additions to the java command line; everything else comes from the chart.
+     * Kubernetes DNS and the pod's {@code /etc/hosts} come from the pod's hosts file. The container's
+     * memory limit is what a JVM in the pod reads from its cgroup and sizes its heap from
+     * ({@code -XX:MaxRAMPercentage} in the chart's {@code JAVA_TOOL_OPTIONS}); here it is told.
+     */
+    private List<String> simulationJvmOptions(SimulatedPod pod) {
+        List<String> options = new ArrayList<>();
+        options.add("-Djdk.net.hosts.file=" + dns.hostsFile(pod.name()));
+        long limit = template.memoryLimitBytes();
+        if (limit > 0) {
+            options.add("-XX:MaxRAM=" + limit);
+        }
+        return options;
+    }
+
+    private void requirePortsFree(String ip) {
+        for (String name : List.of("http", "raft")) {
+            int port = template.containerPort(name);
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress(InetAddress.getByName(ip), port));
+            } catch (IOException e) {
+                throw new IllegalStateException(ip + ":" + port + " is taken by another process; the simulated pods need it", e);
+            }
+        }
+    }
+
+    // --- pods
+
+    List<SimulatedPod> pods() {
+        return List.copyOf(pods);
+    }
+
+    SimulatedPod pod(String name) {
+        return pods.stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no pod " + name));
+    }
+
+    String podFqdn(SimulatedPod pod) {
+        return template.podFqdn(pod.name());
+    }
+
+    String podUrl(SimulatedPod pod, String pathAndQuery) {
+        return "http://" + pod.ip() + ":" + httpPort + pathAndQuery;
+    }
+
+    int httpPort() {
+        return httpPort;
+    }
+
+    int raftPort() {
+        return template.containerPort("raft");
+    }
+
+    void awaitReady(SimulatedPod pod, Duration timeout) {
+        Waits.until(pod.name() + " ready (GET /readyz 200)", timeout, () -> {
+            if (!pod.isAlive()) {
+                throw new IllegalStateException(pod.name() + " exited with " + pod.exitCode());
+            }
+            return Http.tryGet(podUrl(pod, "/readyz")).filter(r -> r.status() == 200).orElse(null);
+        }, () -> pod.name() + " alive=" + pod.isAlive());
+    }
+
+    /** The pod that says it is the leader ({@code /status} store.raft.state), if exactly one does. */
+    Optional<SimulatedPod> leader() {
+        List<SimulatedPod> leaders = new ArrayList<>();
+        for (SimulatedPod pod : pods) {
+            if (pod.isAlive()) {
+                Http.tryGet(podUrl(pod, "/status")).filter(r -> r.status() == 200)
+                        .filter(r -> r.json().at("/store/raft/state").asText().equals("Leader"))
+                        .ifPresent(r -> leaders.add(pod));
+            }
+        }
+        return leaders.size() == 1 ? Optional.of(leaders.get(0)) : Optional.empty();
+    }
+
+    /** The pod is deleted: its process gets SIGKILL and its DNS records are removed. */
+    void deletePod(SimulatedPod pod) {
+        pod.kill();
+        dns.withdraw(pod.name());
+    }
+
+    /**
+     * The pod is deleted gracefully, as a rolling update does: SIGTERM, SIGKILL after the pod's
+     * {@code terminationGracePeriodSeconds}; its DNS records go. Returns whether it stopped in time.
+     */
+    boolean terminatePod(SimulatedPod pod) {
+        boolean inTime = pod.terminate(terminationGracePeriodSeconds());
+        dns.withdraw(pod.name());
+        return inTime;
+    }
+
+    long terminationGracePeriodSeconds() {
+        return template.terminationGracePeriodSeconds();
+    }
+
+    /** The StatefulSet recreates the pod: same name and volumes, address {@code ip}. Waits until it is ready. */
+    void recreatePod(SimulatedPod pod, String ip) {
+        requirePortsFree(ip);
+        launch(pod, ip);
+        awaitReady(pod, Duration.ofSeconds(120));
+    }
+
+    // --- the Service and Prometheus
+
+    ServiceProxy service() {
+        return service;
+    }
+
+    String serviceUrl() {
+        return service.url("");
+    }
+
+    /** Points the Service at the pods' current addresses (what the endpoints controller does). */
+    void updateServiceEndpoints() {
+        service.route(endpoints());
+    }
+
+    private Map<String, String> endpoints() {
+        Map<String, String> endpoints = new LinkedHashMap<>();
+        pods.forEach(p -> endpoints.put(p.name(), p.ip()));
+        return endpoints;
+    }
+
+    PrometheusServer prometheus() {
+        return prometheus;
+    }
+
+    /** Points Prometheus at the pods' current addresses (what Kubernetes service discovery does). */
+    void updateScrapeTargets() {
+        prometheus.reload(scrapeTargets());
+    }
+
+    List<PrometheusServer.Target> scrapeTargets() {
+        List<PrometheusServer.Target> targets = new ArrayList<>();
+        for (SimulatedPod p : pods) {
+            PrometheusServer.Target t = PrometheusServer.target(template.podAnnotations(), p.name(), p.ip(), httpPort);
+            if (t != null) {
+                targets.add(t);
+            }
+        }
+        return targets;
+    }
+
+    // --- reporting and teardown
+
+    /** The end of every log: pods, haproxy, Prometheus. */
+    String diagnostics() {
+        StringBuilder b = new StringBuilder("==== simulated release in ").append(dir).append('\n');
+        for (SimulatedPod p : pods) {
+            b.append("---- ").append(p.name()).append(" at ").append(p.ip()).append(" alive=").append(p.isAlive())
+                    .append('\n').append(p.tailLog(80)).append('\n');
+        }
+        b.append("---- haproxy\n").append(service.tailLog()).append('\n');
+        b.append("---- prometheus\n").append(prometheus.tailLog()).append('\n');
+        return b.toString();
+    }
+
+    /** Stops everything this release started, by PID: pods as the kubelet does (SIGTERM, then SIGKILL). */
+    @Override
+    public void close() {
+        long grace = Math.min(30, terminationGracePeriodSeconds());
+        List<Thread> stops = new ArrayList<>();
+        for (SimulatedPod p : pods) {
+            Thread t = new Thread(() -> p.terminate(grace));
+            t.start();
+            stops.add(t);
+        }
+        for (Thread t : stops) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        service.close();
+        prometheus.close();
+    }
+}
