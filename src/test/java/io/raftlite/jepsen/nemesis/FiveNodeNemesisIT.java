@@ -4,77 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.raftlite.jepsen.cluster.ClusterEvent;
 import io.raftlite.jepsen.cluster.ClusterNode;
-import io.raftlite.jepsen.cluster.ClusterOptions;
-import io.raftlite.jepsen.cluster.JepsenCluster;
 import io.raftlite.jepsen.cluster.LinkMode;
 import io.raftlite.jepsen.cluster.RaftLinks;
 import io.raftlite.jepsen.cluster.Writes;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The nemeses whose shape depends on the cluster size, on 5 nodes: the bridge (two pairs joined
  * by one node), a majority/minority split, and killing two nodes at once.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class FiveNodeNemesisIT {
-    private static final Duration WAIT = NemesisIT.WAIT;
+class FiveNodeNemesisIT extends ClusterUnderFaults {
 
-    private JepsenCluster cluster;
-    private volatile boolean failed;
-
-    /** Keeps the nodes' data directories of a failed run for examination. */
-    @RegisterExtension
-    final TestWatcher failures = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            failed = true;
-        }
-    };
-    private AckedWrites writes;
-
-    @BeforeAll
-    void start() {
-        cluster = JepsenCluster.start(ClusterOptions.defaults(ClusterOptions.newRunDir("FiveNodeNemesisIT")).withNodes(5));
-        writes = new AckedWrites(cluster);
-        writes.createTable(WAIT);
-    }
-
-    @AfterAll
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-            if (!failed) {
-                cluster.deleteDataDirectories();
-            }
-        }
-    }
-
-    @AfterEach
-    void healedAndNothingLost() {
-        cluster.healAll(WAIT);
-        cluster.awaitConverged(WAIT);
-        writes.assertAllPresentEverywhere(WAIT);
-        assertTrue(cluster.events().events(ClusterEvent.Kind.PROBLEM).isEmpty(),
-                "problems: " + cluster.events().events(ClusterEvent.Kind.PROBLEM));
+    @Override
+    int nodes() {
+        return 5;
     }
 
     @Test
@@ -114,7 +67,7 @@ class FiveNodeNemesisIT {
         ClusterNode leader = cluster.awaitLeaderAmong(majority, WAIT);
         writes.insertAcked(leader, "majority", WAIT);
         Writes.Result r = Writes.execute(cluster.node(minorityIds.get(0)), "[[\"INSERT INTO t(v) VALUES(?)\", \"minority-"
-                + System.nanoTime() + "\"]]", NemesisIT.WRITE_TIMEOUT);
+                + System.nanoTime() + "\"]]", WRITE_TIMEOUT);
         assertNotEquals(Writes.Outcome.OK, r.outcome(), "the minority acknowledged " + r.detail());
         nemesis.stop(cluster);
     }

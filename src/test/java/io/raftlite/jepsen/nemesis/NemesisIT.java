@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftlite.jepsen.cluster.ClusterEvent;
 import io.raftlite.jepsen.cluster.ClusterNode;
-import io.raftlite.jepsen.cluster.ClusterOptions;
-import io.raftlite.jepsen.cluster.JepsenCluster;
 import io.raftlite.jepsen.cluster.LinkMode;
 import io.raftlite.jepsen.cluster.RaftLinks;
 import io.raftlite.jepsen.cluster.Waits;
@@ -20,66 +18,22 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The nemeses against a real 3-node cluster: each one does what its description says, heals back
  * to a converged cluster that holds every acknowledged write, a crash in the middle of a snapshot
  * is survived, and a seeded schedule of single and combined faults runs under client load.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class NemesisIT {
-    static final Duration WAIT = Duration.ofSeconds(90);
-    static final Duration WRITE_TIMEOUT = Duration.ofSeconds(15);
+class NemesisIT extends ClusterUnderFaults {
 
-    private JepsenCluster cluster;
-    private volatile boolean failed;
-
-    /** Keeps the nodes' data directories of a failed run for examination. */
-    @RegisterExtension
-    final TestWatcher failures = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            failed = true;
-        }
-    };
-    private AckedWrites writes;
-
-    @BeforeAll
-    void start() {
-        cluster = JepsenCluster.start(ClusterOptions.defaults(ClusterOptions.newRunDir("NemesisIT")));
-        writes = new AckedWrites(cluster);
-        writes.createTable(WAIT);
-    }
-
-    @AfterAll
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-            if (!failed) {
-                cluster.deleteDataDirectories();
-            }
-        }
-    }
-
-    @AfterEach
-    void healedAndNothingLost() {
-        cluster.healAll(WAIT);
-        cluster.awaitConverged(WAIT);
-        writes.assertAllPresentEverywhere(WAIT);
-        assertTrue(cluster.events().events(ClusterEvent.Kind.PROBLEM).isEmpty(),
-                "problems: " + cluster.events().events(ClusterEvent.Kind.PROBLEM));
+    @Override
+    int nodes() {
+        return 3;
     }
 
     @Test
