@@ -35,7 +35,17 @@ final class RenderedChart {
 
     /** Renders the chart as {@code helm template <release> helm/raftlite --namespace <namespace>} does. */
     static RenderedChart render(String release, String namespace) {
-        String manifest = new Helm(CHART).template().withName(release).withNamespace(namespace).call();
+        return render(release, namespace, Map.of());
+    }
+
+    /**
+     * Renders the chart with values set as {@code --set key=value} sets them (what
+     * {@code helm upgrade --reuse-values --set ...} renders when the release was installed with defaults).
+     */
+    static RenderedChart render(String release, String namespace, Map<String, Object> set) {
+        var template = new Helm(CHART).template().withName(release).withNamespace(namespace);
+        set.forEach(template::set);
+        String manifest = template.call();
         List<JsonNode> docs = new ArrayList<>();
         try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(manifest)) {
             while (it.hasNext()) {

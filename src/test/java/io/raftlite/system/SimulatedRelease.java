@@ -10,11 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * {@code helm install raftlite helm/raftlite} with default values, simulated on one machine: the
@@ -22,7 +24,9 @@ import java.util.Optional;
  * Kubernetes DNS as hosts files, the client Service as haproxy, and Prometheus scraping the pods
  * as annotated. Pods can be deleted ({@code kill -9}, DNS records gone) and recreated under the
  * same name and volume at a new address, after which the Service's endpoints and Prometheus'
- * targets follow, as endpoint controllers and service discovery would make them.
+ * targets follow, as endpoint controllers and service discovery would make them. A
+ * {@code helm upgrade} of the replica count adds pods at the next addresses or deletes the highest
+ * ordinals ({@link #scaleUp}, {@link #scaleDown}).
  */
 final class SimulatedRelease implements AutoCloseable {
     static final String RELEASE = "raftlite";
@@ -30,16 +34,19 @@ final class SimulatedRelease implements AutoCloseable {
 
     private final Path dir;
     private final Path jar = SystemTools.applicationJar();
-    private final PodTemplate template;
+    private volatile RenderedChart chart;
+    private volatile PodTemplate template;
     private final ClusterDns dns;
     private final List<SimulatedPod> pods = new ArrayList<>();
+    /** Pods a scale-down deleted: stopped already, kept so that {@link #close()} is sure of it. */
+    private final List<SimulatedPod> departed = new ArrayList<>();
     private final int httpPort;
     private final ServiceProxy service;
     private final PrometheusServer prometheus;
 
     private SimulatedRelease(Path dir, Path haproxy, Path prometheusBinary, Path promtool) throws IOException {
         this.dir = dir;
-        RenderedChart chart = RenderedChart.render(RELEASE, NAMESPACE);
+        this.chart = RenderedChart.render(RELEASE, NAMESPACE);
         this.template = new PodTemplate(chart);
         this.dns = new ClusterDns(Files.createDirectories(dir.resolve("dns")), template.headlessServiceFqdn());
         JsonNode clientService = chart.clientService(template.podLabels());
@@ -165,6 +172,16 @@ final class SimulatedRelease implements AutoCloseable {
         return template.podFqdn(pod.name());
     }
 
+    /** {@code <headless service>.<namespace>.svc.cluster.local}, the name the pods discover each other by. */
+    String headlessServiceFqdn() {
+        return template.headlessServiceFqdn();
+    }
+
+    /** The hosts file the pod's JVM resolves names with (its cluster DNS and {@code /etc/hosts}). */
+    Path hostsFile(SimulatedPod pod) {
+        return dns.hostsFile(pod.name());
+    }
+
     String podUrl(SimulatedPod pod, String pathAndQuery) {
         return "http://" + pod.ip() + ":" + httpPort + pathAndQuery;
     }
@@ -226,6 +243,116 @@ final class SimulatedRelease implements AutoCloseable {
         awaitReady(pod, Duration.ofSeconds(120));
     }
 
+    // --- helm upgrade of the replica count
+
+    /** The chart as last installed or upgraded. */
+    RenderedChart chart() {
+        return chart;
+    }
+
+    /**
+     * {@code helm upgrade} to {@code upgraded} (a render with a higher {@code replicaCount}), then what
+     * the StatefulSet controller does: it creates the missing ordinals, all at once under
+     * {@code podManagementPolicy: Parallel}, else each after the previous one is ready. Running pods
+     * are not touched, which is only right if the pod template did not change (otherwise the
+     * controller would also roll every pod; that is refused here). New pods resolve their
+     * environment against the upgraded ConfigMap. Waits until each is ready; as with
+     * {@link #recreatePod}, the caller then points the Service and Prometheus at them
+     * ({@link #updateServiceEndpoints}, {@link #updateScrapeTargets}), so that it can choose when
+     * haproxy reloads. Returns the new pods.
+     */
+    List<SimulatedPod> scaleUp(RenderedChart upgraded, Duration readyTimeout) {
+        PodTemplate next = sameTemplate(upgraded);
+        if (next.replicas() <= pods.size()) {
+            throw new IllegalArgumentException("scaleUp to " + next.replicas() + " replicas; " + pods.size() + " run");
+        }
+        adopt(upgraded, next);
+        List<SimulatedPod> created = new ArrayList<>();
+        try {
+            for (int i = pods.size(); i < next.replicas(); i++) {
+                requirePortsFree(initialIp(i));
+                created.add(new SimulatedPod(next.podName(i), Files.createDirectories(dir.resolve(next.podName(i)))));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        boolean parallel = next.podManagementPolicy().equals("Parallel");
+        for (SimulatedPod pod : created) {
+            pods.add(pod);
+            launch(pod, initialIp(pods.size() - 1));
+            if (!parallel) {
+                awaitReady(pod, readyTimeout);
+            }
+        }
+        for (SimulatedPod pod : created) {
+            awaitReady(pod, readyTimeout);
+        }
+        return List.copyOf(created);
+    }
+
+    /**
+     * {@code helm upgrade} to {@code upgraded} (a render with a lower {@code replicaCount}), then what
+     * the StatefulSet controller does: it deletes the pods above the new count, highest ordinal
+     * first; under {@code podManagementPolicy: Parallel} without waiting for one to end before
+     * deleting the next, else one at a time. A terminating pod leaves the Service's endpoints at
+     * once; then it gets SIGTERM (SIGKILL after {@code terminationGracePeriodSeconds}) and its DNS
+     * records go. Its volume stays, as a StatefulSet never deletes PersistentVolumeClaims. Nothing
+     * here touches the Raft configuration. Returns each deleted pod's name and whether it stopped on
+     * SIGTERM within the grace period.
+     */
+    Map<String, Boolean> scaleDown(RenderedChart upgraded) {
+        PodTemplate next = sameTemplate(upgraded);
+        if (next.replicas() >= pods.size()) {
+            throw new IllegalArgumentException("scaleDown to " + next.replicas() + " replicas; " + pods.size() + " run");
+        }
+        adopt(upgraded, next);
+        List<SimulatedPod> condemned = new ArrayList<>(pods.subList(next.replicas(), pods.size()));
+        Collections.reverse(condemned);
+        pods.removeAll(condemned);
+        departed.addAll(condemned);
+        service.route(endpoints());
+        prometheus.reload(scrapeTargets());
+        Map<String, Boolean> inTime = new ConcurrentSkipListMap<>();
+        if (next.podManagementPolicy().equals("Parallel")) {
+            List<Thread> stops = new ArrayList<>();
+            for (SimulatedPod pod : condemned) {
+                Thread t = new Thread(() -> inTime.put(pod.name(), terminatePod(pod)), "delete-" + pod.name());
+                t.start();
+                stops.add(t);
+            }
+            for (Thread t : stops) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while deleting pods", e);
+                }
+            }
+        } else {
+            for (SimulatedPod pod : condemned) {
+                inTime.put(pod.name(), terminatePod(pod));
+            }
+        }
+        return new LinkedHashMap<>(inTime);
+    }
+
+    /** The upgraded render's voter pod template; refused if it differs from the running one. */
+    private PodTemplate sameTemplate(RenderedChart upgraded) {
+        JsonNode before = chart.voterStatefulSet().at("/spec/template");
+        JsonNode after = upgraded.voterStatefulSet().at("/spec/template");
+        if (!before.equals(after)) {
+            throw new IllegalStateException("the upgrade changes the pod template: the StatefulSet would roll every pod, "
+                    + "which scaleUp/scaleDown do not simulate");
+        }
+        return new PodTemplate(upgraded);
+    }
+
+    /** The upgraded render becomes the release's chart: later pods read its ConfigMap. */
+    private void adopt(RenderedChart upgraded, PodTemplate next) {
+        this.chart = upgraded;
+        this.template = next;
+    }
+
     // --- the Service and Prometheus
 
     ServiceProxy service() {
@@ -272,7 +399,9 @@ final class SimulatedRelease implements AutoCloseable {
     /** The end of every log: pods, haproxy, Prometheus. */
     String diagnostics() {
         StringBuilder b = new StringBuilder("==== simulated release in ").append(dir).append('\n');
-        for (SimulatedPod p : pods) {
+        List<SimulatedPod> all = new ArrayList<>(pods);
+        all.addAll(departed);
+        for (SimulatedPod p : all) {
             b.append("---- ").append(p.name()).append(" at ").append(p.ip()).append(" alive=").append(p.isAlive())
                     .append('\n').append(p.tailLog(80)).append('\n');
         }
@@ -286,7 +415,9 @@ final class SimulatedRelease implements AutoCloseable {
     public void close() {
         long grace = Math.min(30, terminationGracePeriodSeconds());
         List<Thread> stops = new ArrayList<>();
-        for (SimulatedPod p : pods) {
+        List<SimulatedPod> all = new ArrayList<>(pods);
+        all.addAll(departed);
+        for (SimulatedPod p : all) {
             Thread t = new Thread(() -> p.terminate(grace));
             t.start();
             stops.add(t);
