@@ -38,6 +38,11 @@ public class ClusterConfiguration {
     }
 
     @Bean
+    ShutdownHandover shutdownHandover(Store store) {
+        return new ShutdownHandover(store);
+    }
+
+    @Bean
     LeaderForwarder leaderForwarder(Store store, ClusterClient client) {
         return new LeaderForwarder(store, client);
     }

@@ -830,14 +830,29 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** A leader that stops hands leadership over first, so the cluster does not wait out an election. */
-    private void handOverLeadership() {
-        if (!props.raft().shutdownStepdown() || !node.isLeader() || currentConf().listPeers().size() < 2) {
+    /**
+     * A leader that stops hands leadership over first, so the cluster does not wait out an election.
+     * Called early in shutdown, while this node still serves requests (so that requests in flight are
+     * forwarded to the new leader rather than refused), and again by {@link #close()}, where it does
+     * nothing if the node is no longer leader. Waits until another node has taken over, or up to 5 s.
+     */
+    public void handOverLeadership() {
+        if (!open || !props.raft().shutdownStepdown() || !node.isLeader() || currentConf().listPeers().size() < 2) {
             return;
         }
         try {
             transferLeadership(null, Duration.ofSeconds(5));
-            log.info("handed leadership over before shutting down");
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            String successor = leaderRaftAddress();
+            while ((successor.isEmpty() || successor.equals(raftAddress())) && System.nanoTime() < deadline) {
+                sleepQuietly(10);
+                successor = leaderRaftAddress();
+            }
+            if (successor.isEmpty() || successor.equals(raftAddress())) {
+                log.info("stepped down before shutting down; no successor known yet");
+            } else {
+                log.info("handed leadership over to {} before shutting down", successor);
+            }
         } catch (RuntimeException e) {
             log.warn("could not hand leadership over before shutting down: {}", e.getMessage());
         }

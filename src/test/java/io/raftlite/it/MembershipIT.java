@@ -301,7 +301,11 @@ class MembershipIT {
         NodeProcess leader = ClusterNodes.awaitLeader(base, ClusterNodes.SETTLE);
         List<NodeProcess> others = base.stream().filter(p -> p != leader).toList();
         leader.stop();
-        assertThat(leader.tailLog()).contains("handed leadership over before shutting down");
+        String log = leader.tailLog();
+        assertThat(log).containsPattern("handed leadership over to \\S+ before shutting down");
+        // The hand-over comes before the web server stops taking requests, so none is refused meanwhile.
+        assertThat(log).contains("Commencing graceful shutdown");
+        assertThat(log.indexOf("handed leadership over to")).isLessThan(log.indexOf("Commencing graceful shutdown"));
         NodeProcess next = ClusterNodes.awaitLeader(others, Duration.ofSeconds(10));
         for (NodeProcess p : others) {
             Api.Response r = api(p).post("/db/execute", "[[\"INSERT INTO member_t(v) VALUES(?)\", \"after handover\"]]");
