@@ -9,6 +9,7 @@ import io.raftlite.store.Store;
 import io.raftlite.store.WriteQueue;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.StringSchema;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.Objects;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.beans.factory.annotation.Value;
@@ -16,6 +17,10 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.multipart.MultipartHttpServletRequest;
+import org.springframework.web.multipart.MultipartResolver;
+import org.springframework.web.servlet.DispatcherServlet;
 
 /** Wires the rqlite-compatible HTTP layer. */
 @Configuration(proxyBeanMethods = false)
@@ -36,6 +41,32 @@ public class HttpConfiguration {
         reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         reg.addUrlPatterns("/*");
         return reg;
+    }
+
+    /**
+     * No request is multipart: rqlite's API reads raw bodies whatever their Content-Type says. With
+     * Spring's default resolver, a body labelled {@code multipart/form-data} is parsed before any
+     * handler runs: a label without a boundary ends in a 500 on every endpoint, and a well-formed one
+     * consumes the body the handler would read.
+     */
+    @Bean(name = DispatcherServlet.MULTIPART_RESOLVER_BEAN_NAME)
+    MultipartResolver multipartResolver() {
+        return new MultipartResolver() {
+            @Override
+            public boolean isMultipart(HttpServletRequest request) {
+                return false;
+            }
+
+            @Override
+            public MultipartHttpServletRequest resolveMultipart(HttpServletRequest request) {
+                throw new MultipartException("multipart requests are not supported");
+            }
+
+            @Override
+            public void cleanupMultipart(MultipartHttpServletRequest request) {
+                // nothing was resolved
+            }
+        };
     }
 
     @Bean

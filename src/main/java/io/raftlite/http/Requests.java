@@ -12,8 +12,13 @@ final class Requests {
         return p instanceof QueryParams q ? q : QueryParams.parse(request.getQueryString());
     }
 
-    /** Largest request body read into memory. */
-    static final int MAX_BODY_BYTES = 512 * 1024 * 1024;
+    /**
+     * Largest request body read into memory: an eighth of the heap, and never more than 512 MiB.
+     * Parsing and replicating a body takes several times its size (parsed strings, the Raft command,
+     * the log entry), so a body near the heap's size would end in an {@link OutOfMemoryError} instead
+     * of a clear 413.
+     */
+    static final int MAX_BODY_BYTES = (int) Math.min(512L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 8);
 
     /**
      * The raw request body, read directly so that no form decoding gets in the way.
@@ -39,8 +44,12 @@ final class Requests {
         }
         try (java.io.InputStream in = request.getInputStream()) {
             if (declared >= 0) {
-                // Known length: read straight into one array of that size.
-                byte[] data = in.readNBytes((int) declared);
+                // Known length: read straight into one array of that size (no intermediate buffers).
+                byte[] data = new byte[(int) declared];
+                int n = in.readNBytes(data, 0, data.length);
+                if (n < data.length) {
+                    throw new BadRequestException("request body shorter than its Content-Length");
+                }
                 if (in.read() >= 0) {
                     throw new BadRequestException("request body longer than its Content-Length");
                 }

@@ -11,6 +11,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -18,7 +20,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * headers on every response, {@code OPTIONS} answered 200, the query string validated (400), the
  * path routed with rqlite's prefix rules (404, empty body), permissions checked (401, empty body),
  * the method checked (405, empty body). Spring's own endpoints (actuator, OpenAPI, Swagger UI) pass
- * through untouched apart from the headers.
+ * through with the headers, unless malformed in a way they would answer with a 500 (dot or empty path
+ * segments: 404; a Content-Type that is not a concrete media type, a query string the container cannot
+ * parse: 400).
  */
 public final class RqliteProtocolFilter extends OncePerRequestFilter {
     static final String QUERY_PARAMS = "raftlite.queryParams";
@@ -52,7 +56,15 @@ public final class RqliteProtocolFilter extends OncePerRequestFilter {
         }
         String path = request.getRequestURI().substring(request.getContextPath().length());
         if (isSpringEndpoint(path)) {
-            chain.doFilter(request, response);
+            if (hasDotOrEmptySegment(path)) {
+                response.setStatus(404);
+            } else if (!concreteContentType(request.getContentType())) {
+                PlainText.write(response, 400, "invalid Content-Type");
+            } else if (!parametersParse(request)) {
+                PlainText.write(response, 400, "invalid query string");
+            } else {
+                chain.doFilter(request, response);
+            }
             return;
         }
         if ("OPTIONS".equals(request.getMethod())) {
@@ -117,6 +129,56 @@ public final class RqliteProtocolFilter extends OncePerRequestFilter {
      */
     private static boolean isSpringEndpoint(String path) {
         return path.startsWith("/actuator") || path.startsWith("/v3/api-docs") || path.startsWith("/swagger-ui");
+    }
+
+    /*
+     * Spring's own endpoints answer some malformed requests that rqlite's routes never let through with
+     * a 500 and an ERROR in the log; the three checks below refuse those requests first.
+     */
+
+    /**
+     * Whether the raw path has a {@code .} or {@code ..} segment (also percent-encoded) or an empty one
+     * before its end. The health endpoint, for one, looks such a segment up as a contributor and fails.
+     * rqlite has no such paths: 404, as for any unknown path.
+     */
+    static boolean hasDotOrEmptySegment(String path) {
+        String[] segments = path.split("/", -1);
+        for (int i = 1; i < segments.length; i++) {
+            String s = segments[i].replace("%2e", ".").replace("%2E", ".");
+            if (s.equals(".") || s.equals("..") || (s.isEmpty() && i < segments.length - 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a Content-Type (if any) is a concrete media type. Spring reads the body of some of its
+     * endpoints by it and fails on a wildcard ({@code *}{@code /*}) or an unparsable one.
+     */
+    static boolean concreteContentType(String contentType) {
+        if (contentType == null) {
+            return true;
+        }
+        try {
+            return MediaType.parseMediaType(contentType).isConcrete();
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether the container can parse the request's parameters. Spring's endpoints read them, and
+     * Tomcat throws on a malformed query string (e.g. {@code ?=x}); unanswered here, that exception
+     * would reach the container and be logged at ERROR with a stack trace for every such request.
+     */
+    private static boolean parametersParse(HttpServletRequest request) {
+        try {
+            request.getParameterMap();
+            return true;
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static String[] basicCredentials(HttpServletRequest request) {

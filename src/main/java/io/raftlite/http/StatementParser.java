@@ -3,7 +3,9 @@ package io.raftlite.http;
 import io.raftlite.db.Parameter;
 import io.raftlite.db.Statement;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,36 +110,69 @@ public final class StatementParser {
         return t;
     }
 
-    /** Reads the value starting at the current token as String, RawNumber, Boolean, null, List or Map. */
+    /**
+     * Reads the value starting at the current token as String, RawNumber, Boolean, null, List or Map.
+     *
+     * <p>Iterative, with an explicit stack of the containers being filled: a body may nest as deep as
+     * the parser's limit (Go's 10,000), far deeper than a request thread's stack would allow recursion.
+     */
     private static Object readValue(JsonParser p) {
         JsonToken t = p.currentToken();
+        if (t != JsonToken.START_ARRAY && t != JsonToken.START_OBJECT) {
+            return scalar(p, t);
+        }
+        Object root = container(t);
+        Deque<Object> open = new ArrayDeque<>();
+        open.push(root);
+        while (!open.isEmpty()) {
+            JsonToken n = next(p);
+            if (n == JsonToken.END_ARRAY || n == JsonToken.END_OBJECT) {
+                open.pop();
+                continue;
+            }
+            Object parent = open.peek();
+            String name = null;
+            if (parent instanceof Map) {
+                name = p.currentName(); // n is the FIELD_NAME; its value follows
+                n = next(p);
+            }
+            boolean nested = n == JsonToken.START_ARRAY || n == JsonToken.START_OBJECT;
+            Object v = nested ? container(n) : scalar(p, n);
+            if (parent instanceof Map<?, ?>) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = (Map<String, Object>) parent;
+                m.put(name, v);
+            } else {
+                @SuppressWarnings("unchecked")
+                List<Object> l = (List<Object>) parent;
+                l.add(v);
+            }
+            if (nested) {
+                open.push(v);
+            }
+        }
+        return root;
+    }
+
+    private static Object container(JsonToken start) {
+        return start == JsonToken.START_ARRAY ? new ArrayList<>() : new LinkedHashMap<String, Object>();
+    }
+
+    private static Object scalar(JsonParser p, JsonToken t) {
         return switch (t) {
             case VALUE_STRING -> p.getString();
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> new RawNumber(p.getString());
             case VALUE_TRUE -> Boolean.TRUE;
             case VALUE_FALSE -> Boolean.FALSE;
             case VALUE_NULL -> null;
-            case START_ARRAY -> readArray(p);
-            case START_OBJECT -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                for (JsonToken k = next(p); k != JsonToken.END_OBJECT; k = next(p)) {
-                    String name = p.currentName();
-                    next(p);
-                    m.put(name, readValue(p));
-                }
-                yield m;
-            }
             default -> throw new BadRequestException(INVALID_JSON);
         };
     }
 
     /** Reads the elements of the array whose START_ARRAY is the current token, up to its END_ARRAY. */
+    @SuppressWarnings("unchecked")
     private static List<Object> readArray(JsonParser p) {
-        List<Object> items = new ArrayList<>();
-        for (JsonToken t = next(p); t != JsonToken.END_ARRAY; t = next(p)) {
-            items.add(readValue(p));
-        }
-        return items;
+        return (List<Object>) readValue(p);
     }
 
     /**
