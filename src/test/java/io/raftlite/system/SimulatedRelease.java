@@ -31,6 +31,11 @@ import java.util.concurrent.ConcurrentSkipListMap;
 final class SimulatedRelease implements AutoCloseable {
     static final String RELEASE = "raftlite";
     static final String NAMESPACE = "default";
+    /**
+     * How long a pod may take to become ready: JVM start, Raft start and (for a new cluster) the
+     * election. Usually 10-30 s; minutes on a 2-core machine that other builds keep busy.
+     */
+    static final Duration POD_START = Duration.ofMinutes(5);
 
     private final Path dir;
     private final Path jar = SystemTools.applicationJar();
@@ -101,13 +106,13 @@ final class SimulatedRelease implements AutoCloseable {
             SimulatedPod pod = pods.get(i);
             launch(pod, initialIp(i));
             if (!parallel) {
-                awaitReady(pod, Duration.ofSeconds(120));
+                awaitReady(pod, POD_START);
             }
         }
         prometheus.configure(scrapeTargets());
         prometheus.start();
         for (SimulatedPod pod : pods) {
-            awaitReady(pod, Duration.ofSeconds(120));
+            awaitReady(pod, POD_START);
         }
         service.route(endpoints());
         Waits.until("the Service routing to every pod", Duration.ofSeconds(30),
@@ -240,7 +245,7 @@ final class SimulatedRelease implements AutoCloseable {
     void recreatePod(SimulatedPod pod, String ip) {
         requirePortsFree(ip);
         launch(pod, ip);
-        awaitReady(pod, Duration.ofSeconds(120));
+        awaitReady(pod, POD_START);
     }
 
     // --- helm upgrade of the replica count
