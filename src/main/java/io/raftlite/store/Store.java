@@ -588,11 +588,27 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a failed proposal certainly never reached the log, so that sending it to the leader is
+     * safe. SOFAJRaft fails a task with EPERM in two cases: "Is not leader." when it is refused before
+     * being appended, and "Leader stepped down" when the leader loses leadership while the appended
+     * entry waits to commit; only the first is certain.
+     */
+    static boolean neverAppended(Status status) {
+        return status.getRaftError() == RaftError.EPERM && status.getErrorMsg() != null
+                && status.getErrorMsg().startsWith("Is not leader");
+    }
+
     private RuntimeException translate(Throwable cause) {
         if (cause instanceof ApplyClosure.RaftFailure f) {
-            RaftError err = f.status().getRaftError();
-            if (err == RaftError.EPERM) {
+            if (neverAppended(f.status())) {
                 return new NotLeaderException(leaderRaftAddress());
+            }
+            if (f.status().getRaftError() == RaftError.EPERM) {
+                // Appended, then leadership was lost before the entry committed: a new leader may still
+                // commit it. Forwarding the request again could apply it twice (found by the Jepsen set
+                // workload), so the outcome is reported as unknown, as rqlite does.
+                return new StoreException("leadership lost while committing log");
             }
             return new StoreException(f.getMessage());
         }
