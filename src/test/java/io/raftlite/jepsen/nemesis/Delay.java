@@ -34,7 +34,15 @@ public final class Delay extends LinkFault {
     public String inject(JepsenCluster cluster, Random random) {
         LinkMode mode = LinkMode.delay(base, jitter);
         String text = "delay all links " + base.toMillis() + ".." + (base.plus(jitter)).toMillis() + " ms";
-        change(cluster, RaftLinks.between(cluster.links().nodeIds(), cluster.links().nodeIds()), mode, text);
+        // Links another fault has cut stay cut: delaying them would heal a partition combined with this.
+        java.util.Set<RaftLinks.Link> links = new java.util.TreeSet<>(java.util.Comparator
+                .comparing(RaftLinks.Link::from).thenComparing(RaftLinks.Link::to));
+        for (RaftLinks.Link l : RaftLinks.between(cluster.links().nodeIds(), cluster.links().nodeIds())) {
+            if (cluster.links().link(l.from(), l.to()).mode().kind() != io.raftlite.jepsen.cluster.LinkMode.Kind.DROP) {
+                links.add(l);
+            }
+        }
+        change(cluster, links, mode, text);
         return text;
     }
 }
