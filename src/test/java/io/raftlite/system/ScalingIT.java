@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -431,31 +430,14 @@ class ScalingIT {
         Map<String, Map<String, Integer>> rowsByPod = new TreeMap<>();
         for (SimulatedPod pod : pods) {
             Waits.until(pod.name() + " applied index >= " + commit, JOIN,
-                    () -> appliedIndex(pod) >= commit ? Boolean.TRUE : null, () -> "applied " + appliedIndex(pod));
-            Map<String, Integer> rows = rowsOn(pod);
+                    () -> release.appliedIndex(pod) >= commit ? Boolean.TRUE : null, () -> "applied " + release.appliedIndex(pod));
+            Map<String, Integer> rows = release.rowsOn(pod);
             assertThat(ledger.problems(rows)).as("rows on %s (%d rows, %d writes acknowledged)", pod.name(), rows.size(),
                     ledger.acknowledgedCount()).isEmpty();
             rowsByPod.put(pod.name(), rows);
         }
         Map<String, Integer> reference = rowsByPod.values().iterator().next();
         rowsByPod.forEach((name, rows) -> assertThat(rows).as("rows on %s equal to the others", name).isEqualTo(reference));
-    }
-
-    /** The last log entry the pod applied, of any kind (configuration entries included). */
-    private static long appliedIndex(SimulatedPod pod) {
-        return Http.tryGet(release.podUrl(pod, "/status")).map(r -> r.json().at("/store/raft/applied_index").asLong(-1)).orElse(-1L);
-    }
-
-    private static Map<String, Integer> rowsOn(SimulatedPod pod) {
-        Http.Response r = Http.get(release.podUrl(pod, "/db/query?level=none&q=" + Http.encode(Workload.ROWS_BY_KEY)));
-        assertThat(r.status()).as("%s: %s", pod.name(), r.body()).isEqualTo(200);
-        assertThat(r.header("X-RQLITE-SERVED-BY")).as("level=none is served by the pod asked")
-                .isEqualTo(release.podFqdn(pod) + ":" + release.httpPort());
-        Map<String, Integer> rows = new HashMap<>();
-        for (JsonNode row : r.json().at("/results/0/values")) {
-            rows.put(row.get(0).asText(), row.get(1).asInt());
-        }
-        return rows;
     }
 
     // --- small things

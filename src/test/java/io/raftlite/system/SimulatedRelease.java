@@ -437,4 +437,26 @@ final class SimulatedRelease implements AutoCloseable {
         service.close();
         prometheus.close();
     }
+
+    /**
+     * The last log entry the pod applied, of any kind. Not {@code db_applied_index}: that counts
+     * only entries that change the database, so it stays behind the commit index when the last
+     * entry is the configuration entry a new leader writes. -1 when the pod does not answer.
+     */
+    long appliedIndex(SimulatedPod pod) {
+        return Http.tryGet(podUrl(pod, "/status")).map(r -> r.json().at("/store/raft/applied_index").asLong(-1)).orElse(-1L);
+    }
+
+    /** The workload's rows on one pod, read from that pod alone ({@code level=none}): key to count. */
+    java.util.Map<String, Integer> rowsOn(SimulatedPod pod) {
+        Http.Response r = Http.get(podUrl(pod, "/db/query?level=none&q=" + Http.encode(Workload.ROWS_BY_KEY)));
+        org.assertj.core.api.Assertions.assertThat(r.status()).as("%s: %s", pod.name(), r.body()).isEqualTo(200);
+        org.assertj.core.api.Assertions.assertThat(r.header("X-RQLITE-SERVED-BY")).as("level=none is served by the pod asked")
+                .isEqualTo(podFqdn(pod) + ":" + httpPort());
+        java.util.Map<String, Integer> rows = new java.util.HashMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode row : r.json().at("/results/0/values")) {
+            rows.put(row.get(0).asText(), row.get(1).asInt());
+        }
+        return rows;
+    }
 }

@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -340,7 +339,7 @@ class StatefulSetIT {
         awaitEveryPodApplied(pods);
         Map<String, Map<String, Integer>> rowsByPod = new TreeMap<>();
         for (SimulatedPod pod : pods) {
-            Map<String, Integer> rows = rowsOn(pod);
+            Map<String, Integer> rows = release.rowsOn(pod);
             assertThat(ledger.problems(rows)).as("rows on %s (%d rows, %d writes acknowledged)", pod.name(), rows.size(),
                     ledger.acknowledgedCount()).isEmpty();
             rowsByPod.put(pod.name(), rows);
@@ -355,33 +354,12 @@ class StatefulSetIT {
         long commit = Http.get(release.podUrl(leader, "/status")).json().at("/store/raft/commit_index").asLong();
         for (SimulatedPod pod : pods) {
             Waits.until(pod.name() + " applied index >= " + commit, CONVERGENCE,
-                    () -> appliedIndex(pod) >= commit ? Boolean.TRUE : null, () -> "applied " + appliedIndex(pod));
+                    () -> release.appliedIndex(pod) >= commit ? Boolean.TRUE : null, () -> "applied " + release.appliedIndex(pod));
         }
-    }
-
-    /**
-     * The last log entry the pod applied, of any kind. Not {@code db_applied_index}: that counts
-     * only entries that change the database, so it stays behind the commit index when the last
-     * entry is the configuration entry a new leader writes.
-     */
-    private static long appliedIndex(SimulatedPod pod) {
-        return Http.tryGet(release.podUrl(pod, "/status")).map(r -> r.json().at("/store/raft/applied_index").asLong(-1)).orElse(-1L);
-    }
-
-    private static Map<String, Integer> rowsOn(SimulatedPod pod) {
-        Http.Response r = Http.get(release.podUrl(pod, "/db/query?level=none&q=" + Http.encode(Workload.ROWS_BY_KEY)));
-        assertThat(r.status()).as("%s: %s", pod.name(), r.body()).isEqualTo(200);
-        assertThat(r.header("X-RQLITE-SERVED-BY")).as("level=none is served by the pod asked")
-                .isEqualTo(release.podFqdn(pod) + ":" + release.httpPort());
-        Map<String, Integer> rows = new HashMap<>();
-        for (JsonNode row : r.json().at("/results/0/values")) {
-            rows.put(row.get(0).asText(), row.get(1).asInt());
-        }
-        return rows;
     }
 
     private static long totalRows(SimulatedPod pod) {
-        return rowsOn(pod).values().stream().mapToLong(Integer::longValue).sum();
+        return release.rowsOn(pod).values().stream().mapToLong(Integer::longValue).sum();
     }
 
     /** Exactly one pod reports {@code raftlite_raft_leader 1} (and it is {@code leader}), over {@code scraped} live series. */
