@@ -190,7 +190,7 @@ public final class ClusterService implements RpcProcessor<ClusterRequest>, AutoC
         }
         PeerId peer = resolve(nodeId);
         if (peer == null) {
-            return ClusterResponse.newBuilder().setError("node " + nodeId + NOT_A_MEMBER).build();
+            return rejected(404, "node " + nodeId + NOT_A_MEMBER);
         }
         store.removeMember(peer, MEMBERSHIP_TIMEOUT);
         log.info("removed node {} ({})", nodeId, peer);
@@ -205,11 +205,13 @@ public final class ClusterService implements RpcProcessor<ClusterRequest>, AutoC
         if (!targetId.isEmpty()) {
             target = resolve(targetId);
             if (target == null || !store.voters().contains(target)) {
-                return ClusterResponse.newBuilder().setError("node " + targetId + " is not a voter").build();
+                return rejected(400, "node " + targetId + " is not a voter");
             }
             if (target.equals(store.self())) {
-                return ClusterResponse.newBuilder().setError("node " + targetId + " is already the leader").build();
+                return rejected(409, "node " + targetId + " is already the leader");
             }
+        } else if (store.voters().size() < 2) {
+            return rejected(409, "no other voter to hand leadership to");
         }
         try {
             store.transferLeadership(target, Duration.ofSeconds(10));
@@ -243,6 +245,11 @@ public final class ClusterService implements RpcProcessor<ClusterRequest>, AutoC
         String leader = store.leaderRaftAddress();
         return ClusterResponse.newBuilder().setError(leader.isEmpty() ? "leader not found" : "not leader")
                 .setLeaderRaftAddr(leader).build();
+    }
+
+    /** A request refused for its own content: {@code status} is the 4xx the HTTP layer answers. */
+    private static ClusterResponse rejected(int status, String error) {
+        return ClusterResponse.newBuilder().setError(error).setRejectedStatus(status).build();
     }
 
     private static ClusterResponse unauthorized() {

@@ -72,6 +72,21 @@ public final class LeaderForwarder {
                 credentials, timeout, 0);
     }
 
+    /** A request the leader refused for its own content (an unknown node, a bad target). */
+    public static final class RejectedException extends RuntimeException {
+        private final int status;
+
+        RejectedException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        /** The HTTP status (4xx) to answer with. */
+        public int status() {
+            return status;
+        }
+    }
+
     /** A request the leader refused for the credentials it carried. */
     public static final class UnauthorizedException extends RuntimeException {
         UnauthorizedException() {
@@ -92,6 +107,9 @@ public final class LeaderForwarder {
         ClusterResponse r = client.call(leader, request.build(), timeout, retries);
         if (r.getUnauthorized()) {
             throw new UnauthorizedException();
+        }
+        if (r.getRejectedStatus() != 0) {
+            throw new RejectedException(r.getRejectedStatus(), r.getError());
         }
         if (!r.getError().isEmpty()) {
             throw new ClusterClient.ClusterCallException(r.getError(), null);

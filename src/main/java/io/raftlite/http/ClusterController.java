@@ -186,6 +186,8 @@ public class ClusterController {
             return PlainText.entity(503, "leader not found");
         } catch (LeaderForwarder.UnauthorizedException e) {
             return PlainText.entity(401, "remote stepdown not authorized");
+        } catch (LeaderForwarder.RejectedException e) {
+            return PlainText.entity(e.status(), "stepdown: " + e.getMessage());
         } catch (ClusterClient.ClusterCallException e) {
             return PlainText.entity(500, "stepdown: " + e.getMessage());
         }
@@ -218,6 +220,8 @@ public class ClusterController {
             return PlainText.entity(503, "leader not found");
         } catch (LeaderForwarder.UnauthorizedException e) {
             return PlainText.entity(401, "remote remove not authorized");
+        } catch (LeaderForwarder.RejectedException e) {
+            return PlainText.entity(e.status(), "remove: " + e.getMessage());
         } catch (ClusterClient.ClusterCallException e) {
             return PlainText.entity(500, "remove: " + e.getMessage());
         }

@@ -161,8 +161,8 @@ public class DataController implements DataApi {
             return routing.notLeader(request, q, e);
         } catch (StoreException e) {
             return Responses.json(ResultRenderer.error(e.getMessage(), style(q)));
-        } catch (IllegalArgumentException e) {
-            return PlainText.entity(500, e.getMessage());
+        } catch (ResultRenderer.UnencodableResultException e) {
+            return PlainText.entity(400, e.getMessage());
         }
     }
 

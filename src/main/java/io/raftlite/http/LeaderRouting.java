@@ -123,7 +123,7 @@ public class LeaderRouting {
         try {
             leader = forwarder.leaderMeta(timeout, retries);
         } catch (RuntimeException failure) {
-            return PlainText.entity(500, "leader not found");
+            return PlainText.entity(503, "leader not found");
         }
         String query = request.getQueryString();
         String location = leader.getApiUrl() + request.getServletPath() + (query == null ? "" : "?" + query);

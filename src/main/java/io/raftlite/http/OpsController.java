@@ -3,6 +3,7 @@ package io.raftlite.http;
 import io.raftlite.db.Statement;
 import io.raftlite.db.sql.StatementRewriter;
 import io.raftlite.metrics.RequestMetrics;
+import io.raftlite.store.InvalidInputException;
 import io.raftlite.store.NotLeaderException;
 import io.raftlite.store.Store;
 import io.raftlite.store.StoreException;
@@ -156,7 +157,7 @@ public class OpsController {
             String fmt = q.get("fmt") == null ? "binary" : q.get("fmt");
             boolean sql = fmt.equals("sql");
             if (q.has("vacuum") && (sql || fmt.equals("delete"))) {
-                return PlainText.entity(500, "invalid backup format");
+                return PlainText.entity(400, "invalid backup format");
             }
             if (!q.has("noleader") && !store.isLeader()) {
                 return routing.notLeader(request, q, new NotLeaderException(store.leaderRaftAddress()));
@@ -264,6 +265,8 @@ public class OpsController {
                 return loadReply(ResultRenderer.render(result.results(), null, (System.nanoTime() - start) / 1e9, null, 0, style));
             } catch (NotLeaderException e) {
                 return routing.notLeader(request, q, e);
+            } catch (InvalidInputException e) {
+                return PlainText.entity(400, e.getMessage());
             } catch (StoreException e) {
                 return PlainText.entity(500, e.getMessage());
             }

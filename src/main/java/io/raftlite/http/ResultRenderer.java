@@ -90,7 +90,17 @@ final class ResultRenderer {
             return Json.write(top, style.pretty());
         } catch (IllegalArgumentException e) {
             // everything outside "results" is a finite number, a string or an integer
-            throw new IllegalArgumentException(RESULTS_ENCODING_ERROR + e.getMessage(), e);
+            throw new UnencodableResultException(RESULTS_ENCODING_ERROR + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A result JSON cannot carry (a REAL that is NaN or infinite). The query asked for it, so it is
+     * the client's to change: answered 400 with rqlite's message (rqlite answers 500).
+     */
+    static final class UnencodableResultException extends RuntimeException {
+        UnencodableResultException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

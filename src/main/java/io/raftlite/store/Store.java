@@ -459,7 +459,7 @@ public final class Store implements AutoCloseable {
             Files.write(tmp, data);
             Database.verify(tmp);
         } catch (io.raftlite.db.DatabaseException e) {
-            throw new StoreException(e.getMessage());
+            throw new InvalidInputException(e.getMessage());
         } catch (IOException e) {
             throw new StoreException("cannot check the SQLite data: " + e.getMessage());
         } finally {

@@ -109,7 +109,7 @@ class BackupLoadIT {
 
         for (String fmt : List.of("sql", "delete")) {
             Api.Response bad = shared.get("/db/backup?vacuum&fmt=" + fmt);
-            assertThat(bad.status()).as(fmt).isEqualTo(500);
+            assertThat(bad.status()).as(fmt).isEqualTo(400); // rqlite: 500; bad input is a client error
             assertThat(bad.header("Content-Type")).startsWith("text/plain");
             assertThat(bad.body()).isEqualTo("invalid backup format\n");
         }
@@ -228,7 +228,8 @@ class BackupLoadIT {
         System.arraycopy(SQLITE_MAGIC, 0, corrupt, 0, SQLITE_MAGIC.length);
 
         Api.Response load = ownApi.post("/db/load", "application/octet-stream", corrupt);
-        assertThat(load.status()).as(load.body()).isEqualTo(500);
+        assertThat(load.status()).as(load.body()).isEqualTo(400);
+        assertThat(load.body()).startsWith("invalid SQLite data");
         Api.Response boot = ownApi.post("/boot", "application/octet-stream", corrupt);
         assertThat(boot.status()).as(boot.body()).isEqualTo(503);
 

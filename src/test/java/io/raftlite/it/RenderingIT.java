@@ -82,7 +82,7 @@ class RenderingIT {
     @Test
     void infiniteRealFailsTheWholeResponse() {
         Api.Response r = api.get("/db/query?q=SELECT%201e999");
-        assertThat(r.status()).isEqualTo(500);
+        assertThat(r.status()).isEqualTo(400); // rqlite: 500; the query asked for what JSON cannot carry
         assertThat(r.body()).isEqualTo("json: error calling MarshalJSON for type *http.DBResults: json: unsupported value: +Inf\n");
     }
 

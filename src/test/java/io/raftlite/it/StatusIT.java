@@ -205,6 +205,18 @@ class StatusIT {
     }
 
     @Test
+    void stepdownOfASingleNodeIsAClientError() {
+        // A single node has no one to hand leadership to: the request conflicts with the cluster's
+        // state (409), and the node stays leader. rqlite answers 500.
+        Api.Response r = api.post("/leader?wait", "");
+        assertThat(r.status()).as(r.body()).isEqualTo(409);
+        assertThat(r.body()).isEqualTo("stepdown: no other voter to hand leadership to\n");
+        assertThat(api.get("/readyz").status()).isEqualTo(200);
+        Api.Response unknown = api.post("/leader?wait", "{\"id\":\"nobody\"}");
+        assertThat(unknown.status()).as(unknown.body()).isEqualTo(400);
+    }
+
+    @Test
     void readyzIsPlainText() {
         Api.Response ready = api.get("/readyz");
         assertThat(ready.status()).isEqualTo(200);
