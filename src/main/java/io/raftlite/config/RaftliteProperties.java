@@ -49,6 +49,11 @@ public record RaftliteProperties(
      * @param nonVoter join as a read replica (a SOFAJRaft learner) that neither votes nor counts for quorum
      * @param shutdownStepdown a leader hands leadership over before it shuts down
      * @param clusterRemoveShutdown a node removes itself from the cluster when it shuts down
+     * @param proposalsInFlight entries a leader has proposed and not yet applied, at most; requests
+     *     arriving meanwhile are proposed together in the next entry (group commit)
+     * @param proposalMaxRequests client requests in one entry, at most
+     * @param proposalMaxBytes size of one entry holding several requests, about at most (a larger
+     *     request goes alone)
      */
     public record Raft(
             @DefaultValue("1s") Duration electionTimeout,
@@ -59,7 +64,10 @@ public record RaftliteProperties(
             @DefaultValue("4") int readPoolSize,
             @DefaultValue("false") boolean nonVoter,
             @DefaultValue("true") boolean shutdownStepdown,
-            @DefaultValue("false") boolean clusterRemoveShutdown) {
+            @DefaultValue("false") boolean clusterRemoveShutdown,
+            @DefaultValue("2") int proposalsInFlight,
+            @DefaultValue("256") int proposalMaxRequests,
+            @DefaultValue("1048576") long proposalMaxBytes) {
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.raftlite.metrics;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,10 +34,19 @@ public class MetricsConfiguration {
         Timer snapshot = Timer.builder("raftlite.snapshot")
                 .description("Time to save a snapshot, from pinning the database to the copied file")
                 .register(registry);
+        DistributionSummary proposal = DistributionSummary.builder("raftlite.raft.proposal.requests")
+                .description("Client requests per log entry this leader proposed (group commit)")
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
+                .register(registry);
         return new StoreMetrics() {
             @Override
             public void recordApply(long nanos) {
                 apply.record(nanos, TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void recordProposal(int requests) {
+                proposal.record(requests);
             }
 
             @Override

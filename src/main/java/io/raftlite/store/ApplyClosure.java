@@ -9,41 +9,56 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Carries a proposed entry to the state machine on the leader and its results back to the waiting
- * request. Runs exactly once: with results when applied, or with the failure status (not committed,
- * leadership lost, shutting down, or the state machine failed on this entry). A failure does not
- * always mean the write was not made: an entry already in the log when leadership or the process was
- * lost may still be committed and applied later, once. Entries replayed from the log (after a restart
- * or on a follower) have no closure; the state machine decodes their bytes instead.
+ * requests: one request, or several committed together as a {@code Batch} entry (each with its own
+ * results). Runs exactly once: with results when applied, or with the failure status (not committed,
+ * leadership lost, shutting down, or the state machine failed on this entry), which every request of
+ * the entry shares. A failure does not always mean the write was not made: an entry already in the
+ * log when leadership or the process was lost may still be committed and applied later, once.
+ * Entries replayed from the log (after a restart or on a follower) have no closure; the state
+ * machine decodes their bytes instead.
  */
 final class ApplyClosure implements Closure {
     private final LogEntry entry;
-    private final CompletableFuture<StoreResult> future = new CompletableFuture<>();
-    private volatile List<StatementResult> results = List.of();
+    private final List<CompletableFuture<StoreResult>> waiting;
+    private final Runnable onDone;
+    private volatile List<List<StatementResult>> results = List.of();
     private volatile long index;
 
-    ApplyClosure(LogEntry entry) {
+    /**
+     * @param entry the entry proposed
+     * @param waiting one future per request in the entry, in order
+     * @param onDone runs after the futures are completed, whatever the outcome
+     */
+    ApplyClosure(LogEntry entry, List<CompletableFuture<StoreResult>> waiting, Runnable onDone) {
         this.entry = entry;
+        this.waiting = waiting;
+        this.onDone = onDone;
     }
 
     LogEntry entry() {
         return entry;
     }
 
-    void applied(List<StatementResult> results, long index) {
-        this.results = results;
+    /** Records the results, one list per request of the entry, at the index it was applied at. */
+    void applied(List<List<StatementResult>> perRequest, long index) {
+        this.results = perRequest;
         this.index = index;
-    }
-
-    CompletableFuture<StoreResult> future() {
-        return future;
     }
 
     @Override
     public void run(Status status) {
-        if (status.isOk()) {
-            future.complete(new StoreResult(results, index));
-        } else {
-            future.completeExceptionally(new RaftFailure(status));
+        try {
+            if (status.isOk()) {
+                List<List<StatementResult>> r = results;
+                for (int i = 0; i < waiting.size(); i++) {
+                    waiting.get(i).complete(new StoreResult(i < r.size() ? r.get(i) : List.of(), index));
+                }
+            } else {
+                RaftFailure failure = new RaftFailure(status);
+                waiting.forEach(f -> f.completeExceptionally(failure));
+            }
+        } finally {
+            onDone.run();
         }
     }
 

@@ -118,11 +118,11 @@ final class SqlStateMachine extends StateMachineAdapter {
                 it.next();
                 continue;
             }
-            List<StatementResult> results;
+            List<List<StatementResult>> results;
             long start = System.nanoTime();
             try {
                 LogEntry entry = closure != null ? closure.entry() : LogEntries.parse(bytes(it.getData()));
-                results = apply(entry, closure != null);
+                results = applyEntry(entry, closure != null);
             } catch (RuntimeException e) {
                 log.error("cannot apply log entry {}; this node stops applying entries", index, e);
                 errored = true;
@@ -143,6 +143,21 @@ final class SqlStateMachine extends StateMachineAdapter {
         }
     }
 
+    /**
+     * Applies one log entry: its results, one list per request it carries (several for a batch).
+     * The requests of a batch are applied one after another, each as it would be alone.
+     */
+    private List<List<StatementResult>> applyEntry(LogEntry entry, boolean resultsWanted) {
+        if (entry.getBodyCase() != LogEntry.BodyCase.BATCH) {
+            return List.of(apply(entry, resultsWanted));
+        }
+        List<List<StatementResult>> perRequest = new java.util.ArrayList<>(entry.getBatch().getEntriesCount());
+        for (LogEntry request : entry.getBatch().getEntriesList()) {
+            perRequest.add(apply(request, resultsWanted));
+        }
+        return perRequest;
+    }
+
     private List<StatementResult> apply(LogEntry entry, boolean resultsWanted) {
         return switch (entry.getBodyCase()) {
             case EXECUTE -> db.execute(LogEntries.statements(entry.getExecute()), LogEntries.options(entry.getExecute()));
@@ -156,6 +171,7 @@ final class SqlStateMachine extends StateMachineAdapter {
                 yield List.of();
             }
             case NOOP, BODY_NOT_SET -> List.of();
+            case BATCH -> throw new IllegalStateException("a batch inside a batch");
         };
     }
 

@@ -6,7 +6,6 @@ import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.closure.ReadIndexClosure;
 import com.alipay.sofa.jraft.conf.Configuration;
 import com.alipay.sofa.jraft.entity.PeerId;
-import com.alipay.sofa.jraft.entity.Task;
 import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.option.NodeOptions;
 import com.alipay.sofa.jraft.option.RaftOptions;
@@ -574,10 +573,9 @@ public final class Store implements AutoCloseable {
     }
 
     private StoreResult propose(LogEntry entry) {
-        ApplyClosure closure = new ApplyClosure(entry);
-        node.apply(new Task(java.nio.ByteBuffer.wrap(entry.toByteArray()), closure));
+        CompletableFuture<StoreResult> result = groupCommit.submit(entry);
         try {
-            return closure.future().get(props.raft().applyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return result.get(props.raft().applyTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new StoreException("timeout applying to Raft log");
         } catch (InterruptedException e) {

@@ -13,6 +13,10 @@ public interface StoreMetrics {
     default void recordApply(long nanos) {
     }
 
+    /** One entry proposed by this leader, carrying {@code requests} client requests (group commit). */
+    default void recordProposal(int requests) {
+    }
+
     /** One snapshot saved, taking {@code nanos} from pin to copied. */
     default void recordSnapshot(long nanos) {
     }

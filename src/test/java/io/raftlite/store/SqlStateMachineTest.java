@@ -2,6 +2,7 @@ package io.raftlite.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.alipay.sofa.jraft.Closure;
 import com.alipay.sofa.jraft.Iterator;
@@ -11,6 +12,7 @@ import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
 import com.google.protobuf.Message;
+import io.raftlite.command.Batch;
 import io.raftlite.command.LogEntries;
 import io.raftlite.command.LogEntry;
 import io.raftlite.db.Database;
@@ -56,7 +58,8 @@ class SqlStateMachineTest {
     @Test
     void appliesEveryEntryOnceAndRecordsTheIndex() {
         SqlStateMachine fsm = new SqlStateMachine(db, -1, StoreMetrics.NONE);
-        ApplyClosure insert = new ApplyClosure(execute("INSERT INTO t(v) VALUES('a')"));
+        CompletableFuture<StoreResult> inserted = new CompletableFuture<>();
+        ApplyClosure insert = new ApplyClosure(execute("INSERT INTO t(v) VALUES('a')"), List.of(inserted), () -> { });
         LogIterator it = new LogIterator(1)
                 .add(execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)"), null)
                 .add(insert.entry(), insert)
@@ -66,9 +69,62 @@ class SqlStateMachineTest {
         assertThat(it.hasNext()).isFalse();
         assertThat(fsm.appliedIndex()).isEqualTo(4);
         assertThat(fsm.errored()).isFalse();
-        assertThat(insert.future()).isCompletedWithValueMatching(r -> r.raftIndex() == 2
+        assertThat(inserted).isCompletedWithValueMatching(r -> r.raftIndex() == 2
                 && r.results().get(0) instanceof StatementResult.Write w && w.lastInsertId() == 1);
         assertThat(values()).containsExactly("ab");
+    }
+
+    @Test
+    void aBatchAppliesEachRequestInOrderWithItsOwnResultsAtOneIndex() {
+        SqlStateMachine fsm = new SqlStateMachine(db, -1, StoreMetrics.NONE);
+        List<CompletableFuture<StoreResult>> answers = List.of(new CompletableFuture<>(), new CompletableFuture<>(),
+                new CompletableFuture<>());
+        AtomicInteger done = new AtomicInteger();
+        LogEntry batch = LogEntry.newBuilder().setBatch(Batch.newBuilder()
+                .addEntries(execute("INSERT INTO t(v) VALUES('a')"))
+                .addEntries(execute("INSERT INTO nosuch VALUES(1)")) // its error is its own result only
+                .addEntries(execute("UPDATE t SET v = v || 'b'"))).build();
+        ApplyClosure closure = new ApplyClosure(batch, answers, done::incrementAndGet);
+        fsm.onApply(new LogIterator(1)
+                .add(execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)"), null)
+                .add(batch, closure));
+        assertThat(fsm.appliedIndex()).isEqualTo(2);
+        assertThat(done).hasValue(1);
+        assertThat(answers.get(0)).isCompletedWithValueMatching(r -> r.raftIndex() == 2
+                && r.results().get(0) instanceof StatementResult.Write w && w.lastInsertId() == 1);
+        assertThat(answers.get(1)).isCompletedWithValueMatching(r -> r.raftIndex() == 2
+                && r.results().get(0) instanceof StatementResult.Error e && e.message().contains("no such table"));
+        assertThat(answers.get(2)).isCompletedWithValueMatching(r -> r.results().size() == 1
+                && r.results().get(0) instanceof StatementResult.Write w && w.rowsAffected() == 1);
+        assertThat(values()).containsExactly("ab");
+
+        // A follower (no closure) decodes the same entry from its bytes and ends in the same state.
+        Database replica = Database.open(tmp.resolve("replica/db.sqlite"), new DatabaseConfig(false, 2, 5000));
+        try {
+            SqlStateMachine follower = new SqlStateMachine(replica, -1, StoreMetrics.NONE);
+            follower.onApply(new LogIterator(1)
+                    .add(execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)"), null)
+                    .add(batch, null));
+            assertThat(follower.errored()).isFalse();
+            StatementResult r = replica.query(List.of(Statement.of("SELECT v FROM t")), ExecutionOptions.DEFAULT).get(0);
+            assertThat(((StatementResult.Rows) r).rows()).containsExactly(List.of("ab"));
+        } finally {
+            replica.close();
+        }
+    }
+
+    @Test
+    void aFailedBatchFailsEveryRequestInItOnce() {
+        List<CompletableFuture<StoreResult>> answers = List.of(new CompletableFuture<>(), new CompletableFuture<>());
+        AtomicInteger done = new AtomicInteger();
+        ApplyClosure closure = new ApplyClosure(LogEntry.getDefaultInstance(), answers, done::incrementAndGet);
+        closure.run(new Status(RaftError.EPERM, "Leader stepped down"));
+        assertThat(done).hasValue(1);
+        for (CompletableFuture<StoreResult> a : answers) {
+            assertThat(a).isCompletedExceptionally();
+            assertThatThrownBy(a::join).hasCauseInstanceOf(ApplyClosure.RaftFailure.class)
+                    .cause().hasMessage("Leader stepped down");
+        }
     }
 
     @Test
