@@ -67,9 +67,16 @@ public final class Store implements AutoCloseable {
     private RaftGroupService raftGroup;
     private RpcServer rpcServer;
     private Node node;
+    private GroupCommit groupCommit;
     private PeerId self;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "raftlite-store-timer");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Its own thread: a connection attempt to a peer that is down blocks for up to a second. */
+    private final ScheduledExecutorService linkChecker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "raftlite-replication-links");
         t.setDaemon(true);
         return t;
     });
@@ -182,9 +189,23 @@ public final class Store implements AutoCloseable {
         if (node == null) {
             throw new IllegalStateException("cannot start the Raft node");
         }
+        groupCommit = new GroupCommit(node::apply, metrics::recordProposal, props.raft().proposalsInFlight(),
+                props.raft().proposalMaxRequests(), props.raft().proposalMaxBytes());
         open = true;
         long every = Math.max(100, props.raft().snapshotInterval().toMillis());
         scheduler.scheduleWithFixedDelay(this::snapshotIfDue, every, every, TimeUnit.MILLISECONDS);
+        ReplicationLinks links = new ReplicationLinks(() -> node, () -> {
+            List<PeerId> all = new java.util.ArrayList<>(voters());
+            all.addAll(learners());
+            return all;
+        }, self, 3);
+        linkChecker.scheduleWithFixedDelay(() -> {
+            try {
+                links.check();
+            } catch (RuntimeException e) {
+                log.debug("replication link check failed", e);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         log.info("node {} open: raft {} data {} initial voters {}", nodeId(), self, dataDir, initialVoters);
         if (recovery != null) {
             resetPeersFromRecoveryFile();
@@ -826,6 +847,7 @@ public final class Store implements AutoCloseable {
         handOverLeadership();
         open = false;
         scheduler.shutdownNow();
+        linkChecker.shutdownNow();
         raftGroup.shutdown();
         boolean stopped = false;
         try {
