@@ -43,6 +43,15 @@ public class HttpConfiguration {
         return reg;
     }
 
+    /** The data endpoints, served without Spring MVC's dispatch once the protocol filter let them through. */
+    @Bean
+    FilterRegistrationBean<DataFastPath> dataFastPath(DataController data) {
+        FilterRegistrationBean<DataFastPath> reg = new FilterRegistrationBean<>(new DataFastPath(data));
+        reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 11);
+        reg.addUrlPatterns("/*");
+        return reg;
+    }
+
     /**
      * No request is multipart: rqlite's API reads raw bodies whatever their Content-Type says. With
      * Spring's default resolver, a body labelled {@code multipart/form-data} is parsed before any
