@@ -24,6 +24,14 @@ final class Conn implements AutoCloseable {
     private boolean handlerInstalled;
     private boolean deadlineHit;
     private PreparedStatement countersStatement;
+    /**
+     * Client SQL prepared on this connection, by its exact text, least recently used first. Statements
+     * are taken out while in use ({@link #statement}) and put back reset ({@link #release}).
+     */
+    private final java.util.LinkedHashMap<String, PreparedStatement> statements =
+            new java.util.LinkedHashMap<>(64, 0.75f, true);
+
+    static final int CACHED_STATEMENTS = 128;
 
     private Conn(SQLiteConnection jdbc, boolean readOnly) {
         this.jdbc = jdbc;
@@ -90,6 +98,55 @@ final class Conn implements AutoCloseable {
      */
     PreparedStatement prepare(String sql) throws SQLException {
         return jdbc.prepareStatement(sql);
+    }
+
+    /**
+     * A prepared statement for one piece of client SQL, reused from an earlier call with the same text
+     * when there is one: preparing costs more than running a simple INSERT. Hand it back with
+     * {@link #release} when done, also after a failure; never close it.
+     */
+    PreparedStatement statement(String sql) throws SQLException {
+        PreparedStatement ps = statements.remove(sql);
+        return ps != null ? ps : jdbc.prepareStatement(sql);
+    }
+
+    /**
+     * Takes back a statement from {@link #statement}: reset (so it holds no read transaction and no
+     * lock) and its bindings cleared, then kept for the next use of the same text. The least recently
+     * used one is closed once more than {@value #CACHED_STATEMENTS} are kept.
+     */
+    void release(String sql, PreparedStatement ps) {
+        try {
+            // sqlite-jdbc keeps the bound values on the Java side too and binds them all at execute:
+            // clearParameters clears both, reset ends the statement's read.
+            ps.clearParameters();
+            ((CoreStatement) ps).pointer.safeRunConsume((db, ptr) -> db.reset(ptr));
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(ps);
+            return;
+        }
+        PreparedStatement previous = statements.put(sql, ps);
+        if (previous != null && previous != ps) {
+            closeQuietly(previous);
+        }
+        if (statements.size() > CACHED_STATEMENTS) {
+            var eldest = statements.entrySet().iterator();
+            closeQuietly(eldest.next().getValue());
+            eldest.remove();
+        }
+    }
+
+    /** Statements kept for reuse (for tests). */
+    int cachedStatements() {
+        return statements.size();
+    }
+
+    private static void closeQuietly(PreparedStatement ps) {
+        try {
+            ps.close();
+        } catch (SQLException e) {
+            // finalized with the connection at the latest
+        }
     }
 
     /** Runs fixed, trusted SQL to completion (one statement). */
@@ -179,6 +236,8 @@ final class Conn implements AutoCloseable {
 
     @Override
     public void close() {
+        statements.values().forEach(Conn::closeQuietly);
+        statements.clear();
         try {
             jdbc.close();
         } catch (SQLException e) {

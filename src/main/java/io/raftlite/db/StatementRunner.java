@@ -42,7 +42,8 @@ final class StatementRunner {
             for (int i = 0; i < pieces.size(); i++) {
                 SqlStatementText piece = pieces.get(i);
                 boolean last = i == pieces.size() - 1;
-                try (PreparedStatement ps = conn.prepare(piece.sql())) {
+                PreparedStatement ps = conn.statement(piece.sql());
+                try {
                     int na = ps.getParameterMetaData().getParameterCount();
                     if (args.size() - start < na) {
                         return notEnoughArgs(na, args.size());
@@ -54,6 +55,8 @@ final class StatementRunner {
                     } else {
                         ps.execute();
                     }
+                } finally {
+                    conn.release(piece.sql(), ps);
                 }
             }
             if (rows != null) {
@@ -90,7 +93,8 @@ final class StatementRunner {
             int start = 0;
             for (int i = 0; i < pieces.size(); i++) {
                 SqlStatementText piece = pieces.get(i);
-                try (PreparedStatement ps = conn.prepare(piece.sql())) {
+                PreparedStatement ps = conn.statement(piece.sql());
+                try {
                     int na = ps.getParameterMetaData().getParameterCount();
                     if (args.size() - start < na) {
                         // go-sqlite3's query path reports the arguments left, not the total
@@ -101,6 +105,8 @@ final class StatementRunner {
                         return readRows(ps, opts, t0);
                     }
                     start += na;
+                } finally {
+                    conn.release(piece.sql(), ps);
                 }
             }
             throw new IllegalStateException("unreachable");

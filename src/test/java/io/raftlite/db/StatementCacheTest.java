@@ -1,0 +1,80 @@
+package io.raftlite.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.raftlite.db.StatementResult.Rows;
+import io.raftlite.db.StatementResult.Write;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reusing prepared statements must never let one request see another's bindings, rows or locks. */
+class StatementCacheTest {
+    @TempDir
+    Path dir;
+
+    private Conn conn;
+
+    @BeforeEach
+    void open() throws Exception {
+        conn = Conn.openReadWrite(dir.resolve("db.sqlite"), DatabaseConfig.DEFAULT);
+        run("CREATE TABLE t (a, b)");
+    }
+
+    @AfterEach
+    void close() {
+        conn.close();
+    }
+
+    private StatementResult run(String sql, Parameter... args) {
+        return StatementRunner.execute(conn, new Statement(sql, List.of(args), false), ExecutionOptions.DEFAULT);
+    }
+
+    private List<List<Object>> rows(String sql) {
+        StatementResult r = StatementRunner.query(conn, new Statement(sql, List.of(), true), ExecutionOptions.DEFAULT);
+        assertThat(r).isInstanceOf(Rows.class);
+        return ((Rows) r).rows();
+    }
+
+    @Test
+    void aReusedStatementStartsWithNoBindingsLeftFromItsLastUse() {
+        String sql = "INSERT INTO t VALUES(:a, :b)";
+        assertThat(run(sql, new Parameter("a", 1L), new Parameter("b", "one"))).isInstanceOf(Write.class);
+        // :a and a name the statement does not have: :b must be NULL, not "one" from the previous request
+        assertThat(run(sql, new Parameter("a", 2L), new Parameter("z", "zed"))).isInstanceOf(Write.class);
+        assertThat(rows("SELECT a, b FROM t ORDER BY a")).containsExactly(List.of(1L, "one"), java.util.Arrays.asList(2L, null));
+    }
+
+    @Test
+    void aReadLeftHalfDoneHoldsNoLockForTheNextStatement() {
+        for (int i = 0; i < 5; i++) {
+            run("INSERT INTO t VALUES(?, 'x')", Parameter.positional((long) i));
+        }
+        assertThat(rows("SELECT a FROM t")).hasSize(5);
+        // a checkpoint that must wait for no reader: it fails if a cached statement kept a read open
+        assertThat(run("DELETE FROM t WHERE a < 3")).isEqualTo(new Write(5, 3, 0));
+        assertThat(rows("PRAGMA wal_checkpoint(TRUNCATE)")).containsExactly(List.of(0L, 0L, 0L));
+        assertThat(rows("SELECT a FROM t ORDER BY a")).containsExactly(List.of(3L), List.of(4L));
+    }
+
+    @Test
+    void aFailedStatementIsReusableAndTheCacheIsBounded() {
+        assertThat(run("INSERT INTO t VALUES(1, 2, 3)")).isInstanceOf(StatementResult.Error.class);
+        assertThat(run("INSERT INTO t VALUES(1, 2, 3)")).isInstanceOf(StatementResult.Error.class);
+        List<String> distinct = new ArrayList<>();
+        for (int i = 0; i < Conn.CACHED_STATEMENTS + 50; i++) {
+            distinct.add("INSERT INTO t VALUES(" + i + ", 'v')");
+        }
+        distinct.forEach(this::run);
+        assertThat(conn.cachedStatements()).isEqualTo(Conn.CACHED_STATEMENTS);
+        assertThat(rows("SELECT COUNT(*) FROM t")).containsExactly(List.of((long) Conn.CACHED_STATEMENTS + 50));
+        // a schema change under a cached statement: SQLite re-prepares it
+        run("ALTER TABLE t ADD COLUMN c");
+        assertThat(run(distinct.get(distinct.size() - 1))).isInstanceOf(StatementResult.Error.class); // 2 values, 3 columns now
+        assertThat(run("INSERT INTO t VALUES(1, 2, 3)")).isInstanceOf(Write.class);
+    }
+}
