@@ -78,6 +78,112 @@ public final class Database implements AutoCloseable {
         return onWriter(() -> runOnWriter(statements, opts(options), false));
     }
 
+    /** One write request for {@link #executeGroup}: what {@link #execute} takes. */
+    public record WriteRequest(List<Statement> statements, ExecutionOptions options) {
+    }
+
+    /**
+     * Runs write requests in order, each with exactly the results {@link #execute} would give it
+     * alone, in one SQLite transaction when that cannot change what happens. On their own, plain
+     * statements each commit separately, and a commit (writing the WAL) costs several times the
+     * statement itself; in one transaction the pages they share are written once.
+     *
+     * <p>Grouped only when every statement is plain DML or SELECT ({@link StatementClassifier#isPlainDml})
+     * and no request asks for {@code transaction} or a timeout: then each statement behaves inside the
+     * transaction as it would alone (a failing one is undone by itself and the others go on), unless
+     * SQLite rolls the whole transaction back (a {@code ROLLBACK} conflict clause or
+     * {@code RAISE(ROLLBACK)}, an I/O error) or refuses the {@code COMMIT} (a deferred foreign key).
+     * Both are detected (after any failed statement, a marker row in a TEMP table tells whether the
+     * transaction is still open), nothing of the group is left then, and the requests are run again
+     * one statement at a time. If a transaction was already open on the connection (a client's own
+     * {@code BEGIN}), the requests run inside it as before.
+     */
+    public List<List<StatementResult>> executeGroup(List<WriteRequest> requests) {
+        return onWriter(() -> {
+            if (groupable(requests)) {
+                List<List<StatementResult>> grouped = runGrouped(requests);
+                if (grouped != null) {
+                    return grouped;
+                }
+            }
+            List<List<StatementResult>> out = new ArrayList<>(requests.size());
+            for (WriteRequest r : requests) {
+                out.add(runOnWriter(r.statements(), opts(r.options()), false));
+            }
+            return Collections.unmodifiableList(out);
+        });
+    }
+
+    private static boolean groupable(List<WriteRequest> requests) {
+        int statements = 0;
+        for (WriteRequest r : requests) {
+            ExecutionOptions o = r.options();
+            if (o.transaction() || o.timeout() != null) {
+                return false;
+            }
+            for (Statement st : r.statements()) {
+                if (st.sql().isEmpty()) {
+                    continue;
+                }
+                if (!StatementClassifier.isPlainDml(st.sql())) {
+                    return false;
+                }
+                statements++;
+            }
+        }
+        return statements > 1;
+    }
+
+    /** The group's results, or null if its transaction was lost; nothing of the group remains then. */
+    private List<List<StatementResult>> runGrouped(List<WriteRequest> requests) {
+        try {
+            rw.exec("BEGIN");
+        } catch (SQLException e) {
+            return null; // a transaction is already open: not ours to commit or roll back
+        }
+        try {
+            rw.exec("CREATE TEMP TABLE IF NOT EXISTS raftlite_group (open)");
+            rw.exec("INSERT INTO temp.raftlite_group VALUES (1)");
+        } catch (SQLException e) {
+            rw.rollbackQuietly();
+            return null;
+        }
+        List<List<StatementResult>> out = new ArrayList<>(requests.size());
+        for (WriteRequest r : requests) {
+            ExecutionOptions o = opts(r.options());
+            List<StatementResult> results = new ArrayList<>(r.statements().size());
+            for (Statement st : r.statements()) {
+                if (st.sql().isEmpty()) {
+                    continue;
+                }
+                StatementResult result = StatementRunner.execute(rw, st, o);
+                results.add(result);
+                if (result instanceof StatementResult.Error && !groupStillOpen()) {
+                    return null;
+                }
+            }
+            out.add(Collections.unmodifiableList(results));
+        }
+        try {
+            rw.exec("DELETE FROM temp.raftlite_group");
+            rw.exec("COMMIT");
+        } catch (SQLException e) {
+            rw.rollbackQuietly();
+            return null;
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** After a failed statement: whether the group's transaction survived it (SQLite may have rolled it all back). */
+    private boolean groupStillOpen() {
+        try {
+            return "1".equals(rw.queryString("SELECT count(*) FROM temp.raftlite_group"));
+        } catch (SQLException e) {
+            rw.rollbackQuietly();
+            return false;
+        }
+    }
+
     /** Runs reads on a read-only connection; writes fail with {@code attempt to change database via query operation}. */
     public List<StatementResult> query(List<Statement> statements, ExecutionOptions options) {
         ExecutionOptions o = opts(options);

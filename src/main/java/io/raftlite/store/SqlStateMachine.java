@@ -148,14 +148,35 @@ final class SqlStateMachine extends StateMachineAdapter {
      * The requests of a batch are applied one after another, each as it would be alone.
      */
     private List<List<StatementResult>> applyEntry(LogEntry entry, boolean resultsWanted) {
+        if (entry.getBodyCase() == LogEntry.BodyCase.EXECUTE) {
+            return db.executeGroup(List.of(writeRequest(entry)));
+        }
         if (entry.getBodyCase() != LogEntry.BodyCase.BATCH) {
             return List.of(apply(entry, resultsWanted));
         }
+        // Consecutive /db/execute requests go to the database together (Database.executeGroup may run
+        // them in one SQLite transaction); anything else is applied on its own, in order.
         List<List<StatementResult>> perRequest = new java.util.ArrayList<>(entry.getBatch().getEntriesCount());
+        List<Database.WriteRequest> writes = new java.util.ArrayList<>();
         for (LogEntry request : entry.getBatch().getEntriesList()) {
+            if (request.getBodyCase() == LogEntry.BodyCase.EXECUTE) {
+                writes.add(writeRequest(request));
+                continue;
+            }
+            if (!writes.isEmpty()) {
+                perRequest.addAll(db.executeGroup(writes));
+                writes = new java.util.ArrayList<>();
+            }
             perRequest.add(apply(request, resultsWanted));
         }
+        if (!writes.isEmpty()) {
+            perRequest.addAll(db.executeGroup(writes));
+        }
         return perRequest;
+    }
+
+    private static Database.WriteRequest writeRequest(LogEntry entry) {
+        return new Database.WriteRequest(LogEntries.statements(entry.getExecute()), LogEntries.options(entry.getExecute()));
     }
 
     private List<StatementResult> apply(LogEntry entry, boolean resultsWanted) {

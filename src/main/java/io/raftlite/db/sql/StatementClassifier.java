@@ -52,6 +52,29 @@ public final class StatementClassifier {
     }
 
     /**
+     * True if every statement in {@code sql} is a plain {@code INSERT}, {@code UPDATE}, {@code DELETE},
+     * {@code REPLACE} or {@code SELECT} (possibly after a {@code WITH} clause): statements that run the
+     * same inside a transaction as on their own, as long as none fails. Transaction control,
+     * {@code PRAGMA}, {@code VACUUM}, {@code ATTACH}, schema changes and unrecognised text are not.
+     *
+     * @param sql SQL text, possibly several statements, not null
+     */
+    public static boolean isPlainDml(String sql) {
+        Objects.requireNonNull(sql, "sql");
+        List<List<Token>> all = statements(sql);
+        if (all.isEmpty()) {
+            return false;
+        }
+        for (List<Token> statement : all) {
+            String verb = mainVerb(statement);
+            if (verb == null || !(WRITE_VERBS.contains(verb) || verb.equals("SELECT"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * True if a statement in {@code sql} is an {@code INSERT}, {@code UPDATE}, {@code DELETE} or
      * {@code REPLACE} (possibly after a {@code WITH} clause) with a top-level {@code RETURNING}
      * clause. A {@code RETURNING} inside a string, comment or quoted identifier does not count, nor
