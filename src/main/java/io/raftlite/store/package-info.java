@@ -38,6 +38,21 @@
  * retries it. {@code /db/load} checks the SQLite file before proposing it, because a load entry that
  * cannot be applied would fail on every replica and every restart.
  *
+ * <h2>Group commit</h2>
+ *
+ * <p>The leader keeps at most {@code proposals-in-flight} entries proposed and not yet applied; requests
+ * that arrive meanwhile go together into the next entry as a {@code Batch}
+ * ({@link io.raftlite.store.GroupCommit}), and the state machine applies each as its own request.
+ * The database may run the plain writes of one entry in one SQLite transaction
+ * ({@link io.raftlite.db.Database#executeGroup}), which gives every request the results it would have
+ * alone.
+ *
+ * <h2>Replication links</h2>
+ *
+ * <p>SOFAJRaft's transport can fail to reconnect the leader to a follower that was down;
+ * {@link io.raftlite.store.ReplicationLinks} notices a peer without a connection and re-creates it
+ * (docs/reliability.md has the finding).
+ *
  * <h2>Snapshots</h2>
  *
  * <p>Taken when the applied index is {@code snapshot-threshold} entries past the last snapshot
