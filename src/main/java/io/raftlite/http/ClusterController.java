@@ -148,7 +148,9 @@ public class ClusterController {
     @PostMapping("/leader")
     @Operation(summary = "Leader stepdown",
             description = "Hands leadership to another voter, optionally the one named in {\"id\": \"node\"} (read only with "
-                    + "Content-Type application/json). As in rqlite, without wait a stepdown sent to a follower is a no-op.",
+                    + "Content-Type application/json). As in rqlite, without wait a stepdown sent to a follower is a no-op. "
+                    + "Errors: 400 naming a node that is not a voter, 409 naming the current leader or with no other voter, "
+                    + "503 no leader, 500 a failed hand-over.",
             requestBody = @RequestBody(required = false,
                     content = @Content(mediaType = "application/json", examples = @ExampleObject(value = "{\"id\":\"node2\"}"))))
     @Parameter(name = "wait", in = ParameterIn.QUERY, allowEmptyValue = true, description = "Forward to the leader and wait")
@@ -194,7 +196,8 @@ public class ClusterController {
     }
 
     @DeleteMapping("/remove")
-    @Operation(summary = "Remove a node from the cluster", description = "Body {\"id\": \"node id\"}; anything else is 400.",
+    @Operation(summary = "Remove a node from the cluster", description = "Body {\"id\": \"node id\"}; anything else is 400. "
+            + "404 if the node is not a member, 503 with no leader, 500 if the removal itself failed.",
             requestBody = @RequestBody(required = true,
                     content = @Content(mediaType = "application/json", examples = @ExampleObject(value = "{\"id\":\"node2\"}"))))
     @Parameter(name = "redirect", in = ParameterIn.QUERY, allowEmptyValue = true)
