@@ -14,11 +14,14 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class RaftliteApplication {
 
     public static void main(String[] args) {
-        // Both must be set before SOFAJRaft's classes load: sofa-common-tools' logging clashes with
-        // logback, and protobuf 4 warns once per jraft message type without the second.
-        System.setProperty("sofa.middleware.log.disable", System.getProperty("sofa.middleware.log.disable", "true"));
-        System.setProperty("com.google.protobuf.use_unsafe_pre22_gencode",
-                System.getProperty("com.google.protobuf.use_unsafe_pre22_gencode", "true"));
+        // These must be set before SOFAJRaft's classes load: sofa-common-tools' logging clashes with
+        // logback; protobuf 4 warns once per jraft message type without the second; and SOFAJRaft's
+        // object pools hold on to every replication buffer that another thread hands back (they
+        // queue up there without a bound): 25 MB of a leader's heap under a batch load, so they
+        // are off. Each stays overridable with -D.
+        defaultProperty("sofa.middleware.log.disable", "true");
+        defaultProperty("com.google.protobuf.use_unsafe_pre22_gencode", "true");
+        defaultProperty("jraft.recyclers.maxCapacityPerThread", "0");
         String[] springArgs;
         try {
             springArgs = RqliteFlags.translate(args);
@@ -29,5 +32,9 @@ public class RaftliteApplication {
             return;
         }
         SpringApplication.run(RaftliteApplication.class, springArgs);
+    }
+
+    private static void defaultProperty(String name, String value) {
+        System.setProperty(name, System.getProperty(name, value));
     }
 }

@@ -54,6 +54,8 @@ public record RaftliteProperties(
      * @param proposalMaxRequests client requests in one entry, at most
      * @param proposalMaxBytes size of one entry holding several requests, about at most (a larger
      *     request goes alone)
+     * @param logMemtableBytes size of one in-memory table of the Raft log's RocksDB; each of its
+     *     two column families holds at most two of them before they are flushed to disk
      */
     public record Raft(
             @DefaultValue("1s") Duration electionTimeout,
@@ -67,7 +69,8 @@ public record RaftliteProperties(
             @DefaultValue("false") boolean clusterRemoveShutdown,
             @DefaultValue("2") int proposalsInFlight,
             @DefaultValue("256") int proposalMaxRequests,
-            @DefaultValue("1048576") long proposalMaxBytes) {
+            @DefaultValue("1048576") long proposalMaxBytes,
+            @DefaultValue("8388608") long logMemtableBytes) {
     }
 
     /**

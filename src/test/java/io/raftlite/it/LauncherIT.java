@@ -43,7 +43,12 @@ class LauncherIT {
         }
     }
 
+    /** Starts bin/raftlite without the class-data archive (its own test below covers that). */
     private Process launch(Path log, String... args) throws IOException {
+        return launch(log, java.util.Map.of("RAFTLITE_CDS", "off"), args);
+    }
+
+    private Process launch(Path log, java.util.Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of("bin", "raftlite").toAbsolutePath().toString());
         cmd.addAll(List.of(args));
@@ -51,6 +56,7 @@ class LauncherIT {
         pb.environment().put("RAFTLITE_JAR", NodeProcess.jar().toAbsolutePath().toString());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("JAVA_OPTS", "-Xmx256m");
+        pb.environment().putAll(env);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.redirectError(ProcessBuilder.Redirect.appendTo(log.resolveSibling(log.getFileName() + ".err").toFile()));
         Process p = pb.start();
@@ -215,5 +221,43 @@ class LauncherIT {
         assertThat(JSON.readTree(r.body()).at("/results/0/values/0/0").asInt()).as(r.body()).isEqualTo(1);
         terminate(again);
         assertThat(again.exitValue()).isEqualTo(SIGTERM_EXIT);
+    }
+
+    /**
+     * By default the launcher makes a class-data archive on first start and starts every later
+     * node from it (spec: none; the start-up target of docs/benchmarks.md). Both starts must
+     * serve, the second must run from the archive, and it must not make the archive again.
+     */
+    @Test
+    void startsFromAClassDataArchiveItMakesOnce() throws Exception {
+        Path archives = tmp.resolve("cds");
+        java.util.Map<String, String> env = java.util.Map.of("RAFTLITE_CDS_DIR", archives.toString());
+        int http = NodeProcess.freePort();
+        int raft = NodeProcess.freePort();
+        String[] args = {"-http-addr", "127.0.0.1:" + http, "-raft-addr", "127.0.0.1:" + raft, tmp.resolve("cds-data").toString()};
+        Path log = tmp.resolve("cds1.log");
+        Process first = launch(log, env, args);
+        awaitReady(first, http, log);
+        assertThat(read(tmp.resolve("cds1.log.err"))).contains("making the start-up archive");
+        List<Path> made;
+        try (var files = Files.walk(archives)) {
+            made = files.filter(f -> f.getFileName().toString().equals("app.jsa")).toList();
+        }
+        assertThat(made).as("one archive under %s", archives).hasSize(1);
+        assertThat(first.info().arguments().orElseThrow())
+                .contains("-XX:SharedArchiveFile=" + made.get(0));
+        terminate(first);
+
+        Path log2 = tmp.resolve("cds2.log");
+        Process second = launch(log2, env, args);
+        awaitReady(second, http, log2);
+        assertThat(read(tmp.resolve("cds2.log.err"))).doesNotContain("making the start-up archive");
+        assertThat(second.info().arguments().orElseThrow())
+                .contains("-XX:SharedArchiveFile=" + made.get(0));
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + http + "/db/query?q=SELECT+1")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        terminate(second);
+        assertThat(second.exitValue()).isEqualTo(SIGTERM_EXIT);
     }
 }
