@@ -526,6 +526,9 @@ def main():
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
     ap.add_argument("--duration", default="10s", help="measured time per run (default 10s)")
     ap.add_argument("--warmup", default="2s", help="unmeasured warm-up before each run (default 2s)")
+    ap.add_argument("--cluster-warmup", default="30s",
+                    help="unmeasured load on each cluster before round 1, half writes and half point reads at "
+                         "32 clients, the same for every system (default 30s; 0 for none)")
     ap.add_argument("--only", default="", help="comma list of workloads: " + ",".join(c[0] for c in CONFIGS))
     ap.add_argument("--systems", default=",".join(SYSTEMS), help="subset of " + ",".join(SYSTEMS))
     ap.add_argument("--raftlite-jar", default="", help="raftlite jar (default: target/raftlite-*.jar, built if missing)")
@@ -547,6 +550,7 @@ def main():
             sys.exit(f"unknown workload {x}; known: {','.join(c[0] for c in CONFIGS)}")
     configs = [c for c in CONFIGS if not only or c[0] in only]
     duration, warmup = parse_duration(a.duration), parse_duration(a.warmup)
+    cluster_warmup = parse_duration(a.cluster_warmup)
     if a.rounds < 1 or duration <= 0:
         sys.exit("--rounds and --duration must be positive")
 
@@ -566,7 +570,7 @@ def main():
     signal.signal(signal.SIGHUP, on_signal)
 
     doc = {"tool": "raftlite-bench compare", "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-           "params": {"rounds": a.rounds, "duration_s": duration, "warmup_s": warmup,
+           "params": {"rounds": a.rounds, "duration_s": duration, "warmup_s": warmup, "cluster_warmup_s": cluster_warmup,
                       "configs": [c[0] for c in configs], "systems": systems, "host_cpus": os.cpu_count()},
            "unavailable": {}, "startup": {}, "runs": []}
     clusters = {}
@@ -615,6 +619,14 @@ def main():
             if s == "dqlite":
                 extra += ["--retry-busy", "100"]
             bench(leader.url, s, extra, os.path.join(run_dir, f"{s}-prefill.json"), 600)
+            if cluster_warmup > 0:
+                # A JVM runs its request paths interpreted, then compiled once they are hot; without
+                # this, round 1 measures raftlite's JIT rather than raftlite. Every system gets it.
+                extra = ["--workload", "write,read-weak", "--clients", "32", "--duration", f"{cluster_warmup / 2}s",
+                         "--warmup", "0", "--reps", "1", "--keyspace", "1000"]
+                if s == "dqlite":
+                    extra += ["--retry-busy", "100"]
+                bench(leader.url, s, extra, os.path.join(run_dir, f"{s}-warmup.json"), int(cluster_warmup + 300))
             targets[s] = leader
             log(f"  {s}: ready per node {', '.join(f'{x:.2f}s' for x in doc['startup'][s]['ready_s'])} "
                 f"(all {all_ready:.2f}s), leader {leader.name}, idle RSS MiB {doc['startup'][s]['rss_idle_mib']}")

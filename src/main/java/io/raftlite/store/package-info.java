@@ -53,6 +53,12 @@
  * {@link io.raftlite.store.ReplicationLinks} notices a peer without a connection and re-creates it
  * (docs/reliability.md has the finding).
  *
+ * <h2>The Raft log's memory</h2>
+ *
+ * <p>SOFAJRaft keeps the log in RocksDB, whose memtables are native memory outside the heap cap;
+ * {@link io.raftlite.store.LogStorageOptions} sizes them for a node that shares its machine
+ * ({@code log-memtable-bytes}) before the first node of the process starts.
+ *
  * <h2>Snapshots</h2>
  *
  * <p>Taken when the applied index is {@code snapshot-threshold} entries past the last snapshot
