@@ -1,0 +1,58 @@
+package io.raftlite.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The memory defaults a node sets for itself, whatever launches it (docs/architecture.md, start-up
+ * and memory): small memtables for the Raft log's RocksDB, SOFAJRaft's object pools off, and the
+ * memtable size as a property.
+ */
+class ResourceDefaultsIT {
+    @TempDir
+    Path tmp;
+
+    /** The options RocksDB recorded for the log's data column family, from its OPTIONS file. */
+    private static List<String> logColumnFamilyOptions(Path dataDir) throws Exception {
+        Path options;
+        try (var files = Files.list(dataDir.resolve("raft/log"))) {
+            options = files.filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).sorted().reduce((a, b) -> b)
+                    .orElseThrow(() -> new AssertionError("no RocksDB OPTIONS file under " + dataDir.resolve("raft/log")));
+        }
+        return Files.readAllLines(options).stream().map(String::strip).toList();
+    }
+
+    private static String systemProperties(long pid) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "VM.system_properties")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    @Test
+    void raftLogMemtablesAreSmallAndPoolsOff() throws Exception {
+        Path data = tmp.resolve("n1");
+        try (NodeProcess node = NodeProcess.start(data)) {
+            assertThat(logColumnFamilyOptions(data))
+                    .contains("write_buffer_size=8388608", "max_write_buffer_number=2")
+                    .doesNotContain("write_buffer_size=67108864");
+            assertThat(systemProperties(node.pid())).contains("jraft.recyclers.maxCapacityPerThread=0");
+        }
+    }
+
+    @Test
+    void memtableSizeIsAProperty() throws Exception {
+        Path data = tmp.resolve("n2");
+        try (NodeProcess node = NodeProcess.start(data, "--raftlite.raft.log-memtable-bytes=4194304")) {
+            assertThat(logColumnFamilyOptions(data)).contains("write_buffer_size=4194304");
+        }
+    }
+}
