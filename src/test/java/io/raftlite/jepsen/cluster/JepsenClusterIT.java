@@ -182,7 +182,11 @@ class JepsenClusterIT {
             baseline.add(r.millis());
         }
         Collections.sort(baseline);
-        cluster.links().delayAll(LinkMode.delay(Duration.ofMillis(250), Duration.ZERO));
+        // 150 ms each way keeps the leader's lease safe on a busy 2-core machine: a heartbeat's answer
+        // is then about 400 ms old when the lease (90% of the 1 s election timeout) is checked. With
+        // 250 ms each way the margin was 300 ms, and a stalled scheduler once cost the leader its lease
+        // in CI, so that a write failed with "leadership lost while committing log".
+        cluster.links().delayAll(LinkMode.delay(Duration.ofMillis(150), Duration.ZERO));
         List<Long> delayed = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             ClusterNode current = cluster.awaitLeader(WAIT);
@@ -191,8 +195,8 @@ class JepsenClusterIT {
             delayed.add(r.millis());
         }
         Collections.sort(delayed);
-        // A commit needs an append to reach a follower and its answer to come back: 2 x 250 ms.
-        assertTrue(delayed.get(0) >= 450, "delayed writes took " + delayed + " ms; baseline " + baseline);
+        // A commit needs an append to reach a follower and its answer to come back: 2 x 150 ms.
+        assertTrue(delayed.get(0) >= 280, "delayed writes took " + delayed + " ms; baseline " + baseline);
         assertTrue(delayed.get(0) > baseline.get(baseline.size() / 2), "delayed " + delayed + " baseline " + baseline);
     }
 
