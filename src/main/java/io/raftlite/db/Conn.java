@@ -33,6 +33,10 @@ final class Conn implements AutoCloseable {
 
     static final int CACHED_STATEMENTS = 128;
 
+    private final ParsedSql.Cache parsed = new ParsedSql.Cache(CACHED_STATEMENTS);
+    /** raftlite's own fixed SQL ({@link #exec}), each text prepared once for the connection's life. */
+    private final java.util.Map<String, PreparedStatement> fixedStatements = new java.util.HashMap<>();
+
     private Conn(SQLiteConnection jdbc, boolean readOnly) {
         this.jdbc = jdbc;
         this.readOnly = readOnly;
@@ -40,8 +44,7 @@ final class Conn implements AutoCloseable {
 
     /** The read-write connection: WAL, synchronous=OFF, wal_autocheckpoint=0, foreign keys per config. */
     static Conn openReadWrite(Path file, DatabaseConfig config) throws SQLException {
-        SQLiteConfig c = new SQLiteConfig();
-        c.setBusyTimeout(config.busyTimeoutMillis());
+        SQLiteConfig c = baseConfig(config);
         c.enforceForeignKeys(config.foreignKeys());
         SQLiteConnection jdbc = (SQLiteConnection) c.createConnection("jdbc:sqlite:" + file);
         Conn conn = new Conn(jdbc, false);
@@ -63,9 +66,8 @@ final class Conn implements AutoCloseable {
 
     /** A read-only connection: opened read-only, query_only=1, wal_autocheckpoint=1000. */
     static Conn openReadOnly(Path file, DatabaseConfig config) throws SQLException {
-        SQLiteConfig c = new SQLiteConfig();
+        SQLiteConfig c = baseConfig(config);
         c.setReadOnly(true);
-        c.setBusyTimeout(config.busyTimeoutMillis());
         SQLiteConnection jdbc = (SQLiteConnection) c.createConnection("jdbc:sqlite:" + file);
         Conn conn = new Conn(jdbc, true);
         try {
@@ -78,6 +80,18 @@ final class Conn implements AutoCloseable {
             throw e;
         }
         return conn;
+    }
+
+    /**
+     * Settings of both kinds of connection. sqlite-jdbc's generated keys are off: with them on, it
+     * prepares and runs {@code SELECT last_insert_rowid()} after every INSERT, on every node; raftlite
+     * reads that counter itself ({@link #counters}) with a statement prepared once.
+     */
+    private static SQLiteConfig baseConfig(DatabaseConfig config) {
+        SQLiteConfig c = new SQLiteConfig();
+        c.setBusyTimeout(config.busyTimeoutMillis());
+        c.setGetGeneratedKeys(false);
+        return c;
     }
 
     SQLiteConnection jdbc() {
@@ -149,15 +163,37 @@ final class Conn implements AutoCloseable {
         }
     }
 
-    /** Runs fixed, trusted SQL to completion (one statement). */
+    /** What raftlite reads out of this client SQL text, worked out once while the text is in use. */
+    ParsedSql parsed(String sql) {
+        return parsed.of(sql);
+    }
+
+    /**
+     * Runs fixed, trusted SQL to completion (one statement). Each distinct text stays prepared until
+     * the connection closes (the few statements of every grouped write: BEGIN, COMMIT, ...), so only
+     * raftlite's own SQL, a small fixed set, may come here, never client SQL.
+     */
     void exec(String sql) throws SQLException {
-        try (PreparedStatement ps = jdbc.prepareStatement(sql)) {
+        PreparedStatement ps = fixedStatements.get(sql);
+        if (ps == null) {
+            ps = jdbc.prepareStatement(sql);
+            fixedStatements.put(sql, ps);
+        }
+        try {
             if (ps.execute()) {
                 try (var rs = ps.getResultSet()) {
                     while (rs.next()) {
                         // drain
                     }
                 }
+            }
+        } finally {
+            PreparedStatement done = ps;
+            try {
+                ((CoreStatement) done).pointer.safeRunConsume((db, ptr) -> db.reset(ptr));
+            } catch (SQLException | RuntimeException e) {
+                fixedStatements.remove(sql);
+                closeQuietly(done);
             }
         }
     }
@@ -238,6 +274,8 @@ final class Conn implements AutoCloseable {
     public void close() {
         statements.values().forEach(Conn::closeQuietly);
         statements.clear();
+        fixedStatements.values().forEach(Conn::closeQuietly);
+        fixedStatements.clear();
         try {
             jdbc.close();
         } catch (SQLException e) {

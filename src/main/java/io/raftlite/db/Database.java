@@ -114,7 +114,7 @@ public final class Database implements AutoCloseable {
         });
     }
 
-    private static boolean groupable(List<WriteRequest> requests) {
+    private boolean groupable(List<WriteRequest> requests) {
         int statements = 0;
         for (WriteRequest r : requests) {
             ExecutionOptions o = r.options();
@@ -125,7 +125,7 @@ public final class Database implements AutoCloseable {
                 if (st.sql().isEmpty()) {
                     continue;
                 }
-                if (!StatementClassifier.isPlainDml(st.sql())) {
+                if (!rw.parsed(st.sql()).plainDml()) {
                     return false;
                 }
                 statements++;

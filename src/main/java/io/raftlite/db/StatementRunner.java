@@ -1,6 +1,5 @@
 package io.raftlite.db;
 
-import io.raftlite.db.sql.SqlScript;
 import io.raftlite.db.sql.SqlStatementText;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,7 +34,8 @@ final class StatementRunner {
         List<Parameter> args = st.parameters();
         boolean asRows = st.returnsRows();
         try {
-            List<SqlStatementText> pieces = SqlScript.split(st.sql());
+            ParsedSql parsed = conn.parsed(st.sql());
+            List<SqlStatementText> pieces = parsed.pieces();
             conn.armDeadline(opts.timeout());
             int start = 0;
             StatementResult rows = null;
@@ -62,7 +62,7 @@ final class StatementRunner {
             if (rows != null) {
                 return rows;
             }
-            if (pieces.isEmpty() || SqlScript.endsWithEmptyStatement(st.sql())) {
+            if (pieces.isEmpty() || parsed.endsWithEmptyStatement()) {
                 // Nothing ran last: the empty statement's result has no counters (as in rqlite).
                 return new StatementResult.Write(0, 0, elapsed(opts, t0));
             }
@@ -85,7 +85,8 @@ final class StatementRunner {
         long t0 = System.nanoTime();
         List<Parameter> args = st.parameters();
         try {
-            List<SqlStatementText> pieces = SqlScript.split(st.sql());
+            ParsedSql parsed = conn.parsed(st.sql());
+            List<SqlStatementText> pieces = parsed.pieces();
             conn.armDeadline(opts.timeout());
             if (pieces.isEmpty()) {
                 return new StatementResult.Rows(List.of(), List.of(), List.of(), elapsed(opts, t0));

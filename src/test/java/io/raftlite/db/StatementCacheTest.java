@@ -77,4 +77,30 @@ class StatementCacheTest {
         assertThat(run(distinct.get(distinct.size() - 1))).isInstanceOf(StatementResult.Error.class); // 2 values, 3 columns now
         assertThat(run("INSERT INTO t VALUES(1, 2, 3)")).isInstanceOf(Write.class);
     }
+
+    @Test
+    void raftlitesOwnStatementsStayPreparedAndSurviveFailures() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            conn.exec("BEGIN");
+            run("INSERT INTO t VALUES(?, 'g')", Parameter.positional((long) i));
+            conn.exec("COMMIT");
+        }
+        // COMMIT with no transaction fails; the kept statement must still work afterwards
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> conn.exec("COMMIT"))
+                .isInstanceOf(java.sql.SQLException.class);
+        conn.exec("BEGIN");
+        run("INSERT INTO t VALUES(9, 'g')");
+        conn.exec("ROLLBACK");
+        assertThat(rows("SELECT a FROM t ORDER BY a")).containsExactly(List.of(0L), List.of(1L), List.of(2L));
+        // a kept statement holds no read: a checkpoint that needs no readers succeeds
+        assertThat(rows("PRAGMA wal_checkpoint(TRUNCATE)")).containsExactly(List.of(0L, 0L, 0L));
+    }
+
+    @Test
+    void lastInsertIdIsReportedWithoutTheDriversGeneratedKeys() {
+        assertThat(conn.jdbc().getConnectionConfig().isGetGeneratedKeys()).isFalse();
+        assertThat(run("INSERT INTO t VALUES(1, 'a')")).isEqualTo(new Write(1, 1, 0));
+        assertThat(run("INSERT INTO t VALUES(2, 'b')")).isEqualTo(new Write(2, 1, 0));
+        assertThat(run("UPDATE t SET b = 'c'")).isEqualTo(new Write(2, 2, 0));
+    }
 }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The memory defaults a node sets for itself, whatever launches it (docs/architecture.md, start-up
- * and memory): small memtables for the Raft log's RocksDB, SOFAJRaft's object pools off, and the
- * memtable size as a property.
+ * and memory): small memtables for the Raft log's RocksDB, SOFAJRaft's object pools off, its shared
+ * timers instead of millisecond wheels, and the memtable size as a property.
  */
 class ResourceDefaultsIT {
     @TempDir
@@ -29,8 +29,12 @@ class ResourceDefaultsIT {
     }
 
     private static String systemProperties(long pid) throws Exception {
+        return jcmd(pid, "VM.system_properties");
+    }
+
+    private static String jcmd(long pid, String command) throws Exception {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "VM.system_properties")
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -45,6 +49,12 @@ class ResourceDefaultsIT {
                     .contains("write_buffer_size=8388608", "max_write_buffer_number=2")
                     .doesNotContain("write_buffer_size=67108864");
             assertThat(systemProperties(node.pid())).contains("jraft.recyclers.maxCapacityPerThread=0");
+            // The node's own timers are SOFAJRaft's shared scheduled executors, not its per-node
+            // hashed wheels that tick every millisecond (named JRaft-ElectionTimer-<group/peer> etc.).
+            String threads = jcmd(node.pid(), "Thread.print");
+            assertThat(threads).contains("JRaft-Global-ElectionTimer")
+                    .doesNotContain("\"JRaft-ElectionTimer-", "\"JRaft-VoteTimer-", "\"JRaft-StepDownTimer-",
+                            "\"JRaft-SnapshotTimer-");
         }
     }
 

@@ -1,0 +1,71 @@
+package io.raftlite.db;
+
+import io.raftlite.db.sql.SqlScript;
+import io.raftlite.db.sql.SqlStatementText;
+import io.raftlite.db.sql.StatementClassifier;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What raftlite reads out of one piece of client SQL text before running it: its statements, and
+ * (when asked) whether it ends with an empty statement and whether it is plain DML. Each is worked
+ * out once per text; {@link Cache} keeps the recent texts of one connection, so a client that sends
+ * the same SQL again (parameterised writes, every node applying the same entry) does not have it
+ * tokenized again. Not thread-safe, like the connection it belongs to.
+ */
+final class ParsedSql {
+    private final String sql;
+    private final List<SqlStatementText> pieces;
+    private Boolean endsWithEmptyStatement;
+    private Boolean plainDml;
+
+    private ParsedSql(String sql) {
+        this.sql = sql;
+        this.pieces = SqlScript.split(sql);
+    }
+
+    /** The statements SQLite would run one after another ({@link SqlScript#split}). */
+    List<SqlStatementText> pieces() {
+        return pieces;
+    }
+
+    /** {@link SqlScript#endsWithEmptyStatement}. */
+    boolean endsWithEmptyStatement() {
+        if (endsWithEmptyStatement == null) {
+            endsWithEmptyStatement = SqlScript.endsWithEmptyStatement(sql);
+        }
+        return endsWithEmptyStatement;
+    }
+
+    /** {@link StatementClassifier#isPlainDml}. */
+    boolean plainDml() {
+        if (plainDml == null) {
+            plainDml = StatementClassifier.isPlainDml(sql);
+        }
+        return plainDml;
+    }
+
+    /** The most recently used texts of one connection, at most {@code capacity}. */
+    static final class Cache {
+        private final Map<String, ParsedSql> recent;
+
+        Cache(int capacity) {
+            this.recent = new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, ParsedSql> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        ParsedSql of(String sql) {
+            ParsedSql p = recent.get(sql);
+            if (p == null) {
+                p = new ParsedSql(sql);
+                recent.put(sql, p);
+            }
+            return p;
+        }
+    }
+}
