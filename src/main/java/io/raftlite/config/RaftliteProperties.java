@@ -67,7 +67,7 @@ public record RaftliteProperties(
             @DefaultValue("false") boolean nonVoter,
             @DefaultValue("true") boolean shutdownStepdown,
             @DefaultValue("false") boolean clusterRemoveShutdown,
-            @DefaultValue("2") int proposalsInFlight,
+            @DefaultValue("1") int proposalsInFlight,
             @DefaultValue("256") int proposalMaxRequests,
             @DefaultValue("1048576") long proposalMaxBytes,
             @DefaultValue("8388608") long logMemtableBytes) {
