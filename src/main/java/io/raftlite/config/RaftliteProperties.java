@@ -63,7 +63,7 @@ public record RaftliteProperties(
             @DefaultValue("8192") long snapshotThreshold,
             @DefaultValue("10s") Duration snapshotInterval,
             @DefaultValue("true") boolean sync,
-            @DefaultValue("4") int readPoolSize,
+            @DefaultValue("16") int readPoolSize,
             @DefaultValue("false") boolean nonVoter,
             @DefaultValue("true") boolean shutdownStepdown,
             @DefaultValue("false") boolean clusterRemoveShutdown,
