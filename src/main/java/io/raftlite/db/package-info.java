@@ -12,6 +12,10 @@
  * a read transaction and copied later, a {@code .dump}-style SQL text, and wholesale replacement
  * of the file by another SQLite file.
  *
+ * <p>Each connection keeps what it has learned about recent SQL texts: their prepared statements
+ * and how they split into statements ({@code ParsedSql}); raftlite's own fixed SQL stays prepared
+ * for the connection's life.
+ *
  * <p>It deliberately knows nothing of Raft or HTTP: it does not rewrite non-deterministic SQL,
  * does not refuse PRAGMAs, does not render JSON, and never decides read consistency or
  * whether a statement may run on this node. Callers make those decisions and then call
