@@ -28,8 +28,8 @@ final class Conn implements AutoCloseable {
      * Client SQL prepared on this connection, by its exact text, least recently used first. Statements
      * are taken out while in use ({@link #statement}) and put back reset ({@link #release}).
      */
-    private final java.util.LinkedHashMap<String, PreparedStatement> statements =
-            new java.util.LinkedHashMap<>(64, 0.75f, true);
+    private final RecentlyUsed<String, PreparedStatement> statements =
+            new RecentlyUsed<>(CACHED_STATEMENTS, Conn::closeQuietly);
 
     static final int CACHED_STATEMENTS = 128;
 
@@ -134,7 +134,7 @@ final class Conn implements AutoCloseable {
             // sqlite-jdbc keeps the bound values on the Java side too and binds them all at execute:
             // clearParameters clears both, reset ends the statement's read.
             ps.clearParameters();
-            ((CoreStatement) ps).pointer.safeRunConsume((db, ptr) -> db.reset(ptr));
+            reset(ps);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(ps);
             return;
@@ -143,11 +143,11 @@ final class Conn implements AutoCloseable {
         if (previous != null && previous != ps) {
             closeQuietly(previous);
         }
-        if (statements.size() > CACHED_STATEMENTS) {
-            var eldest = statements.entrySet().iterator();
-            closeQuietly(eldest.next().getValue());
-            eldest.remove();
-        }
+    }
+
+    /** Ends a statement's run so that it holds no read transaction and no lock. */
+    private static void reset(PreparedStatement ps) throws SQLException {
+        ((CoreStatement) ps).pointer.safeRunConsume((db, ptr) -> db.reset(ptr));
     }
 
     /** Statements kept for reuse (for tests). */
@@ -188,12 +188,11 @@ final class Conn implements AutoCloseable {
                 }
             }
         } finally {
-            PreparedStatement done = ps;
             try {
-                ((CoreStatement) done).pointer.safeRunConsume((db, ptr) -> db.reset(ptr));
+                reset(ps);
             } catch (SQLException | RuntimeException e) {
                 fixedStatements.remove(sql);
-                closeQuietly(done);
+                closeQuietly(ps);
             }
         }
     }
@@ -272,8 +271,7 @@ final class Conn implements AutoCloseable {
 
     @Override
     public void close() {
-        statements.values().forEach(Conn::closeQuietly);
-        statements.clear();
+        statements.clear(Conn::closeQuietly);
         fixedStatements.values().forEach(Conn::closeQuietly);
         fixedStatements.clear();
         try {

@@ -3,9 +3,7 @@ package io.raftlite.db;
 import io.raftlite.db.sql.SqlScript;
 import io.raftlite.db.sql.SqlStatementText;
 import io.raftlite.db.sql.StatementClassifier;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What raftlite reads out of one piece of client SQL text before running it: its statements, and
@@ -48,15 +46,10 @@ final class ParsedSql {
 
     /** The most recently used texts of one connection, at most {@code capacity}. */
     static final class Cache {
-        private final Map<String, ParsedSql> recent;
+        private final RecentlyUsed<String, ParsedSql> recent;
 
         Cache(int capacity) {
-            this.recent = new LinkedHashMap<>(64, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, ParsedSql> eldest) {
-                    return size() > capacity;
-                }
-            };
+            this.recent = new RecentlyUsed<>(capacity, evicted -> { });
         }
 
         ParsedSql of(String sql) {

@@ -181,7 +181,7 @@ public final class Store implements AutoCloseable {
         options.setInitialConf(new Configuration(initialVoters));
         options.setSharedTimerPool(true);
         // SOFAJRaft's own election, vote, step-down and snapshot timers are hashed wheels that wake
-        // every millisecond, each on a thread of its own: about 4,000 wake-ups a second on an idle
+        // every millisecond, each on a thread of its own: up to 4,000 wake-ups a second on an idle
         // node. The shared ones are scheduled executors, which wake only when a timeout is due.
         options.setSharedElectionTimer(true);
         options.setSharedVoteTimer(true);
