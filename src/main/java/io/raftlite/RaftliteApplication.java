@@ -1,6 +1,7 @@
 package io.raftlite;
 
 import io.raftlite.config.RqliteFlags;
+import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -31,7 +32,20 @@ public class RaftliteApplication {
             System.exit(2);
             return;
         }
-        SpringApplication.run(RaftliteApplication.class, springArgs);
+        SpringApplication app = new SpringApplication(RaftliteApplication.class);
+        app.setDefaultProperties(Map.of("server.tomcat.threads.max", String.valueOf(containerThreads())));
+        app.run(springArgs);
+    }
+
+    /**
+     * Tomcat's worker threads unless {@code server.tomcat.threads.max} says otherwise (any property
+     * source overrides a default property): two per core, at least four. Requests that wait (writes
+     * for their commit, linearizable and strong reads) hold no thread while they wait, so the
+     * threads only ever run work; more of them than cores only contend for the cores. Measured in
+     * docs/benchmarks.md; explained in docs/architecture.md ("Container threads").
+     */
+    static int containerThreads() {
+        return Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     }
 
     private static void defaultProperty(String name, String value) {

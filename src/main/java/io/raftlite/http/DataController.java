@@ -16,9 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -57,89 +60,113 @@ public class DataController implements DataApi {
     @Override
     @PostMapping("/db/execute")
     public ResponseEntity<byte[]> execute(HttpServletRequest request) {
+        return await(execute(request, Runnable::run));
+    }
+
+    /**
+     * {@code /db/execute}. Nothing holds the calling thread while the write commits: the answer is
+     * made on {@code continuation} once the store's future completes ({@link DataFastPath} passes
+     * one that runs on a container thread of the request's async context).
+     */
+    CompletableFuture<ResponseEntity<byte[]>> execute(HttpServletRequest request, Executor continuation) {
         QueryParams q = Requests.params(request);
         byte[] body;
         try {
             body = Requests.body(request);
         } catch (BadRequestException e) {
-            return PlainText.entity(e.status(), e.getMessage());
+            return done(PlainText.entity(e.status(), e.getMessage()));
         }
         if (q.has("queue")) {
-            return queued(request, q, body);
+            return queued(request, q, body, continuation);
         }
         long start = System.nanoTime();
-        return metrics.time("execute", () -> {
+        return metrics.timeAsync("execute", () -> {
             List<Statement> statements;
             try {
                 statements = Requests.isPlainText(request) ? parser.parseText(bytes(body)) : parser.parseJson(bytes(body));
             } catch (BadRequestException e) {
-                return PlainText.entity(400, e.getMessage());
+                return done(PlainText.entity(400, e.getMessage()));
             }
             statements = nonEmpty(statements);
             if (disallowed(statements)) {
-                return Responses.json(ResultRenderer.error(DISALLOWED_PRAGMA, style(q)));
+                return done(Responses.json(ResultRenderer.error(DISALLOWED_PRAGMA, style(q))));
             }
             statements = prepare(statements, q, true);
             metrics.statements("execute", statements.size());
             if (statements.isEmpty()) {
-                return served(ResultRenderer.render(List.of(), null, elapsed(start), null, 0, style(q)));
+                return done(served(ResultRenderer.render(List.of(), null, elapsed(start), null, 0, style(q))));
             }
             ExecutionOptions options = new ExecutionOptions(q.has("transaction"), q.duration("db_timeout", null), false,
                     q.has("timings"));
-            List<Statement> prepared = statements;
-            return run(request, q, start, style(q), () -> store.execute(prepared, options));
+            return answer(request, q, start, style(q), store.executeAsync(statements, options), continuation);
         });
     }
 
     @Override
     @GetMapping("/db/query")
     public ResponseEntity<byte[]> queryGet(HttpServletRequest request) {
+        return await(queryGet(request, Runnable::run));
+    }
+
+    /** {@code GET /db/query}; see {@link #execute(HttpServletRequest, Executor)} for {@code continuation}. */
+    CompletableFuture<ResponseEntity<byte[]>> queryGet(HttpServletRequest request, Executor continuation) {
         QueryParams q = Requests.params(request);
         List<Statement> statements = q.has("q") ? List.of(Statement.of(q.get("q"))) : List.of();
-        return read(request, q, statements, false);
+        return read(request, q, statements, false, continuation);
     }
 
     @Override
     @PostMapping("/db/query")
     public ResponseEntity<byte[]> queryPost(HttpServletRequest request) {
+        return await(queryPost(request, Runnable::run));
+    }
+
+    /** {@code POST /db/query}; see {@link #execute(HttpServletRequest, Executor)} for {@code continuation}. */
+    CompletableFuture<ResponseEntity<byte[]>> queryPost(HttpServletRequest request, Executor continuation) {
         QueryParams q = Requests.params(request);
         List<Statement> statements;
         try {
             byte[] body = Requests.body(request);
             statements = Requests.isPlainText(request) ? parser.parseText(bytes(body)) : parser.parseJson(bytes(body));
         } catch (BadRequestException e) {
-            return PlainText.entity(e.status(), e.getMessage());
+            return done(PlainText.entity(e.status(), e.getMessage()));
         }
-        return read(request, q, statements, false);
+        return read(request, q, statements, false, continuation);
     }
 
     @Override
     @PostMapping("/db/request")
     public ResponseEntity<byte[]> request(HttpServletRequest request) {
+        return await(request(request, Runnable::run));
+    }
+
+    /** {@code /db/request}; see {@link #execute(HttpServletRequest, Executor)} for {@code continuation}. */
+    CompletableFuture<ResponseEntity<byte[]>> request(HttpServletRequest request, Executor continuation) {
         QueryParams q = Requests.params(request);
         List<Statement> statements;
         try {
             statements = parser.parseJson(bytes(Requests.body(request)));
         } catch (BadRequestException e) {
-            return PlainText.entity(e.status(), e.getMessage());
+            return done(PlainText.entity(e.status(), e.getMessage()));
         }
-        return read(request, q, statements, true);
+        return read(request, q, statements, true, continuation);
     }
 
-    private ResponseEntity<byte[]> read(HttpServletRequest request, QueryParams q, List<Statement> raw, boolean unified) {
+    private CompletableFuture<ResponseEntity<byte[]>> read(HttpServletRequest request, QueryParams q, List<Statement> raw,
+            boolean unified, Executor continuation) {
         String endpoint = unified ? "request" : "query";
         long start = System.nanoTime();
-        return metrics.time(endpoint, () -> {
+        return metrics.timeAsync(endpoint, () -> {
             List<Statement> statements = nonEmpty(raw);
             if (disallowed(statements)) {
-                return Responses.json(ResultRenderer.error(DISALLOWED_PRAGMA, style(q)));
+                return done(Responses.json(ResultRenderer.error(DISALLOWED_PRAGMA, style(q))));
             }
             ConsistencyLevel level = ConsistencyLevel.parse(q.get("level"));
             // Reads are only rewritten when they are replicated: strong reads and the unified endpoint.
             statements = prepare(statements, q, unified || level == ConsistencyLevel.STRONG);
             metrics.statements(endpoint, statements.size());
             if (statements.isEmpty()) {
-                return served(ResultRenderer.render(List.of(), null, elapsed(start), null, 0, style(q)));
+                return done(served(ResultRenderer.render(List.of(), null, elapsed(start), null, 0, style(q))));
             }
             ExecutionOptions options = new ExecutionOptions(q.has("transaction"), q.duration("db_timeout", null),
                     q.has("qualify_columns"), q.has("timings"));
@@ -147,23 +174,41 @@ public class DataController implements DataApi {
                     q.has("freshness_strict"), q.duration("linearizable_timeout", ReadRequest.DEFAULT_LINEARIZABLE_TIMEOUT));
             // /db/query renders every entry as a rows object, errors included (rqlite's quirk).
             ResultRenderer.Style rendering = unified ? style(q) : style(q).forQuery();
-            return run(request, q, start, rendering, () -> unified ? store.request(read) : store.query(read));
+            return answer(request, q, start, rendering,
+                    unified ? store.requestAsync(read, continuation) : store.queryAsync(read, continuation), continuation);
         });
     }
 
-    private ResponseEntity<byte[]> run(HttpServletRequest request, QueryParams q, long start,
-            ResultRenderer.Style rendering, java.util.function.Supplier<StoreResult> call) {
-        try {
-            StoreResult result = call.get();
-            return served(ResultRenderer.render(result.results(), null, elapsed(start), null,
-                    q.has("raft_index") ? result.raftIndex() : 0, rendering));
-        } catch (NotLeaderException e) {
-            return routing.notLeader(request, q, e);
-        } catch (StoreException e) {
-            return Responses.json(ResultRenderer.error(e.getMessage(), style(q)));
-        } catch (ResultRenderer.UnencodableResultException e) {
-            return PlainText.entity(400, e.getMessage());
+    /**
+     * The answer to a store call: made at once on this thread if the call is already done (a local
+     * read), else on {@code continuation} when it completes, never on the thread that completes it
+     * (the state machine's, for a write).
+     */
+    private CompletableFuture<ResponseEntity<byte[]>> answer(HttpServletRequest request, QueryParams q, long start,
+            ResultRenderer.Style rendering, CompletableFuture<StoreResult> call, Executor continuation) {
+        BiFunction<StoreResult, Throwable, ResponseEntity<byte[]>> answer =
+                (result, error) -> answer(request, q, start, rendering, result, error);
+        return call.isDone() ? call.handle(answer) : call.handleAsync(answer, continuation);
+    }
+
+    private ResponseEntity<byte[]> answer(HttpServletRequest request, QueryParams q, long start,
+            ResultRenderer.Style rendering, StoreResult result, Throwable error) {
+        Throwable cause = unwrap(error);
+        if (cause == null) {
+            try {
+                return served(ResultRenderer.render(result.results(), null, elapsed(start), null,
+                        q.has("raft_index") ? result.raftIndex() : 0, rendering));
+            } catch (ResultRenderer.UnencodableResultException e) {
+                return PlainText.entity(400, e.getMessage());
+            }
         }
+        if (cause instanceof NotLeaderException e) {
+            return routing.notLeader(request, q, e);
+        }
+        if (cause instanceof StoreException e) {
+            return Responses.json(ResultRenderer.error(e.getMessage(), style(q)));
+        }
+        throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
     }
 
     /**
@@ -173,44 +218,52 @@ public class DataController implements DataApi {
      * accepted with nothing queued. Unlike rqlite, a disallowed PRAGMA is refused up front, as on the
      * unqueued path (rqlite queues it, then retries the failing batch forever, stalling the queue).
      */
-    private ResponseEntity<byte[]> queued(HttpServletRequest request, QueryParams q, byte[] body) {
+    private CompletableFuture<ResponseEntity<byte[]>> queued(HttpServletRequest request, QueryParams q, byte[] body,
+            Executor continuation) {
         long start = System.nanoTime();
         if (!q.has("noleader") && store.leaderRaftAddress().isEmpty()) {
-            return PlainText.entity(503, "leader not found");
+            return done(PlainText.entity(503, "leader not found"));
         }
         List<Statement> statements;
         try {
             statements = parser.parseJson(bytes(body));
         } catch (BadRequestException e) {
             if (e.getMessage().equals("no statements") && !q.has("wait")) {
-                return PlainText.entity(400, e.getMessage());
+                return done(PlainText.entity(400, e.getMessage()));
             }
             statements = List.of(); // rqlite accepts other malformed queued bodies with nothing queued
         }
         statements = nonEmpty(statements);
         if (disallowed(statements)) {
-            return Responses.json(ResultRenderer.error(DISALLOWED_PRAGMA, style(q)));
+            return done(Responses.json(ResultRenderer.error(DISALLOWED_PRAGMA, style(q))));
         }
         // Queued statements are always processed: noparse is ignored here, norwrandom/norwtime are not.
         statements = process(statements, rewriteOptions(q));
         metrics.statements("execute_queued", statements.size());
+        WriteQueue.Ticket ticket;
         try {
-            WriteQueue.Ticket ticket = writeQueue.enqueue(statements);
-            if (q.has("wait")) {
-                Duration timeout = q.duration("timeout", Duration.ofSeconds(30));
-                try {
-                    ticket.written().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (TimeoutException e) {
-                    return PlainText.entity(408, "queue wait timeout");
-                } catch (ExecutionException e) {
-                    return Responses.json(ResultRenderer.error(String.valueOf(e.getCause().getMessage()), style(q)));
-                }
-            }
-            return Responses.json(ResultRenderer.render(List.of(), null, elapsed(start), ticket.sequenceNumber(), 0, style(q)));
+            ticket = writeQueue.enqueue(statements);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return PlainText.entity(503, "shutting down");
+            return done(PlainText.entity(503, "shutting down"));
         }
+        if (!q.has("wait")) {
+            return done(Responses.json(
+                    ResultRenderer.render(List.of(), null, elapsed(start), ticket.sequenceNumber(), 0, style(q))));
+        }
+        Duration timeout = q.duration("timeout", Duration.ofSeconds(30));
+        // A copy: the timeout must not complete the queue's own future.
+        return ticket.written().copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handleAsync((ok, error) -> {
+            Throwable cause = unwrap(error);
+            if (cause instanceof TimeoutException) {
+                return PlainText.entity(408, "queue wait timeout");
+            }
+            if (cause != null) {
+                return Responses.json(ResultRenderer.error(String.valueOf(cause.getMessage()), style(q)));
+            }
+            return Responses.json(
+                    ResultRenderer.render(List.of(), null, elapsed(start), ticket.sequenceNumber(), 0, style(q)));
+        }, continuation);
     }
 
     /**
@@ -261,6 +314,24 @@ public class DataController implements DataApi {
 
     private static ResultRenderer.Style style(QueryParams q) {
         return ResultRenderer.Style.from(q);
+    }
+
+    private static CompletableFuture<ResponseEntity<byte[]>> done(ResponseEntity<byte[]> answer) {
+        return CompletableFuture.completedFuture(answer);
+    }
+
+    /** For Spring MVC's mappings (the OpenAPI description, and anything the fast path passes on). */
+    private static ResponseEntity<byte[]> await(CompletableFuture<ResponseEntity<byte[]>> answer) {
+        try {
+            return answer.join();
+        } catch (CompletionException e) {
+            Throwable cause = unwrap(e);
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+        }
+    }
+
+    static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private static double elapsed(long startNanos) {

@@ -1,6 +1,7 @@
 package io.raftlite.http;
 
 import io.raftlite.metrics.RequestMetrics;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.springframework.http.ResponseEntity;
 
@@ -28,6 +29,20 @@ final class HttpMetrics {
         } finally {
             meters.request(endpoint, status, System.nanoTime() - start);
         }
+    }
+
+    /** As {@link #time}, for handlers that answer later: recorded when the answer completes. */
+    <T> CompletableFuture<ResponseEntity<T>> timeAsync(String endpoint, Supplier<CompletableFuture<ResponseEntity<T>>> handler) {
+        long start = System.nanoTime();
+        CompletableFuture<ResponseEntity<T>> answer;
+        try {
+            answer = handler.get();
+        } catch (RuntimeException e) {
+            meters.request(endpoint, 500, System.nanoTime() - start);
+            throw e;
+        }
+        return answer.whenComplete((response, error) ->
+                meters.request(endpoint, error == null ? response.getStatusCode().value() : 500, System.nanoTime() - start));
     }
 
     void statements(String endpoint, int count) {

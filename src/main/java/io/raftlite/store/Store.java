@@ -33,7 +33,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -459,10 +461,23 @@ public final class Store implements AutoCloseable {
 
     // ---- writes ----
 
-    /** Applies writes through the log on the leader. */
+    /** Applies writes through the log on the leader, waiting until they are applied. */
     public StoreResult execute(List<Statement> statements, ExecutionOptions options) {
-        requireLeader();
-        return propose(LogEntry.newBuilder().setExecute(LogEntries.toProto(statements, options)).build());
+        return await(executeAsync(statements, options));
+    }
+
+    /**
+     * As {@link #execute}, without holding the calling thread while the entry commits. The future
+     * fails with {@link NotLeaderException} on a follower, {@link StoreException} otherwise; it always
+     * completes, at the latest after the apply timeout.
+     */
+    public CompletableFuture<StoreResult> executeAsync(List<Statement> statements, ExecutionOptions options) {
+        try {
+            requireLeader();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return proposeAsync(LogEntry.newBuilder().setExecute(LogEntries.toProto(statements, options)).build());
     }
 
     /**
@@ -477,7 +492,7 @@ public final class Store implements AutoCloseable {
     public StoreResult load(byte[] sqliteFile) {
         requireLeader();
         checkSqliteFile(sqliteFile);
-        return propose(LogEntries.load(sqliteFile));
+        return await(proposeAsync(LogEntries.load(sqliteFile)));
     }
 
     private void checkSqliteFile(byte[] data) {
@@ -499,57 +514,86 @@ public final class Store implements AutoCloseable {
 
     // ---- reads ----
 
-    /** A read at the level asked for. */
+    /** A read at the level asked for, waiting for it. */
     public StoreResult query(ReadRequest request) {
-        ConsistencyLevel level = request.level();
-        if (level == ConsistencyLevel.AUTO) {
-            level = isVoter() ? ConsistencyLevel.WEAK : ConsistencyLevel.NONE;
-        }
-        switch (level) {
-            case STRONG -> {
-                requireLeader();
-                return propose(LogEntry.newBuilder().setQuery(proto(request)).build());
+        return await(queryAsync(request, Runnable::run));
+    }
+
+    /**
+     * A read at the level asked for. Reads served from the local database (weak, none, auto) run on
+     * the calling thread and return a completed future; strong reads go through the log, and
+     * linearizable reads wait for the leader to confirm its read index, then run on
+     * {@code continuation}, so that no thread is held while they wait. The future fails as
+     * {@link #executeAsync}'s does.
+     */
+    public CompletableFuture<StoreResult> queryAsync(ReadRequest request, Executor continuation) {
+        try {
+            ConsistencyLevel level = request.level();
+            if (level == ConsistencyLevel.AUTO) {
+                level = isVoter() ? ConsistencyLevel.WEAK : ConsistencyLevel.NONE;
             }
-            case LINEARIZABLE -> {
-                return linearizableRead(request, request.linearizableTimeout(), false);
-            }
-            case WEAK -> {
-                requireLeader();
-                return new StoreResult(db.query(request.statements(), request.options()), 0);
-            }
-            default -> {
-                checkFreshness(request);
-                return new StoreResult(db.query(request.statements(), request.options()), 0);
-            }
+            return switch (level) {
+                case STRONG -> {
+                    requireLeader();
+                    yield proposeAsync(LogEntry.newBuilder().setQuery(proto(request)).build());
+                }
+                case LINEARIZABLE -> linearizableRead(request, request.linearizableTimeout(), continuation);
+                case WEAK -> {
+                    requireLeader();
+                    yield local(request);
+                }
+                default -> {
+                    checkFreshness(request);
+                    yield local(request);
+                }
+            };
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 
-    /** A mixed batch: through the log if it writes or is strong, else read at the level asked for. */
+    /** A mixed batch, waiting for it. */
     public StoreResult request(ReadRequest request) {
-        boolean writes = request.statements().stream().anyMatch(s -> s.returnsRows() || !db.isReadOnly(s.sql()));
-        if (writes || request.level() == ConsistencyLevel.STRONG) {
-            requireLeader();
-            return propose(LogEntry.newBuilder().setRequest(proto(request)).build());
-        }
-        return switch (request.level()) {
-            case WEAK -> {
+        return await(requestAsync(request, Runnable::run));
+    }
+
+    /**
+     * A mixed batch: through the log if it writes or is strong, else read at the level asked for, as
+     * {@link #queryAsync} does.
+     */
+    public CompletableFuture<StoreResult> requestAsync(ReadRequest request, Executor continuation) {
+        try {
+            boolean writes = request.statements().stream().anyMatch(s -> s.returnsRows() || !db.isReadOnly(s.sql()));
+            if (writes || request.level() == ConsistencyLevel.STRONG) {
                 requireLeader();
-                yield new StoreResult(db.query(request.statements(), request.options()), 0);
+                return proposeAsync(LogEntry.newBuilder().setRequest(proto(request)).build());
             }
-            case LINEARIZABLE -> linearizableRead(request, Duration.ofSeconds(1), true);
-            case NONE -> {
-                checkFreshness(request);
-                yield new StoreResult(db.query(request.statements(), request.options()), 0);
-            }
-            default -> new StoreResult(db.query(request.statements(), request.options()), 0); // auto: local, unchecked
-        };
+            return switch (request.level()) {
+                case WEAK -> {
+                    requireLeader();
+                    yield local(request);
+                }
+                case LINEARIZABLE -> linearizableRead(request, Duration.ofSeconds(1), continuation);
+                case NONE -> {
+                    checkFreshness(request);
+                    yield local(request);
+                }
+                default -> local(request); // auto: local, unchecked
+            };
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<StoreResult> local(ReadRequest request) {
+        return CompletableFuture.completedFuture(new StoreResult(db.query(request.statements(), request.options()), 0));
     }
 
     private SqlRequest proto(ReadRequest r) {
         return LogEntries.toProto(r.statements(), r.options());
     }
 
-    private StoreResult linearizableRead(ReadRequest request, Duration timeout, boolean viaRequest) {
+    private CompletableFuture<StoreResult> linearizableRead(ReadRequest request, Duration timeout, Executor continuation) {
         // Any node may serve it: the read index is confirmed by the leader with a quorum, then this
         // node waits until it has applied that index. No SQL travels.
         requireOpen();
@@ -567,21 +611,39 @@ public final class Store implements AutoCloseable {
                 }
             }
         });
-        try {
-            ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new StoreException("index " + node.getLastCommittedIndex() + ": timeout waiting for fsm");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("interrupted");
-        } catch (ExecutionException e) {
-            // The leader has not committed an entry in its term yet: read through the log instead.
-            if (e.getCause() instanceof ApplyClosure.RaftFailure f && f.status().getRaftError() == RaftError.EAGAIN) {
-                return propose(LogEntry.newBuilder().setQuery(proto(request)).build());
+        CompletableFuture<StoreResult> result = new CompletableFuture<>();
+        ready.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((index, error) -> {
+            Throwable cause = unwrap(error);
+            if (cause == null) {
+                // The closure runs on a jraft thread; the query does not.
+                try {
+                    continuation.execute(() -> {
+                        try {
+                            result.complete(new StoreResult(db.query(request.statements(), request.options()), 0));
+                        } catch (RuntimeException e) {
+                            result.completeExceptionally(e);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            } else if (cause instanceof TimeoutException) {
+                result.completeExceptionally(
+                        new StoreException("index " + node.getLastCommittedIndex() + ": timeout waiting for fsm"));
+            } else if (cause instanceof ApplyClosure.RaftFailure f && f.status().getRaftError() == RaftError.EAGAIN) {
+                // The leader has not committed an entry in its term yet: read through the log instead.
+                proposeAsync(LogEntry.newBuilder().setQuery(proto(request)).build()).whenComplete((r, e) -> {
+                    if (e == null) {
+                        result.complete(r);
+                    } else {
+                        result.completeExceptionally(unwrap(e));
+                    }
+                });
+            } else {
+                result.completeExceptionally(translate(cause));
             }
-            throw translate(e.getCause());
-        }
-        return new StoreResult(db.query(request.statements(), request.options()), 0);
+        });
+        return result;
     }
 
     private void checkFreshness(ReadRequest request) {
@@ -601,18 +663,41 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private StoreResult propose(LogEntry entry) {
-        CompletableFuture<StoreResult> result = groupCommit.submit(entry);
+    /**
+     * Proposes an entry (with others, see {@link GroupCommit}); the future completes when it is
+     * applied, fails as {@link #translate} says, or fails with "timeout applying to Raft log" after
+     * the apply timeout. The entry may still be applied after a timeout, as before.
+     */
+    private CompletableFuture<StoreResult> proposeAsync(LogEntry entry) {
+        CompletableFuture<StoreResult> result = new CompletableFuture<>();
+        groupCommit.submit(entry)
+                .orTimeout(props.raft().applyTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((r, error) -> {
+                    if (error == null) {
+                        result.complete(r);
+                        return;
+                    }
+                    Throwable cause = unwrap(error);
+                    result.completeExceptionally(cause instanceof TimeoutException
+                            ? new StoreException("timeout applying to Raft log") : translate(cause));
+                });
+        return result;
+    }
+
+    /** Waits for a future of this class, which always completes; rethrows its failure as it is. */
+    private static StoreResult await(CompletableFuture<StoreResult> future) {
         try {
-            return result.get(props.raft().applyTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new StoreException("timeout applying to Raft log");
+            return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException("interrupted");
         } catch (ExecutionException e) {
-            throw translate(e.getCause());
+            throw e.getCause() instanceof RuntimeException r ? r : new StoreException(String.valueOf(e.getCause()));
         }
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     /**
