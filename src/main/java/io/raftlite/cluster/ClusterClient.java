@@ -1,6 +1,7 @@
 package io.raftlite.cluster;
 
 import com.alipay.sofa.jraft.option.RpcOptions;
+import com.alipay.sofa.jraft.rpc.InvokeCallback;
 import com.alipay.sofa.jraft.rpc.RpcClient;
 import com.alipay.sofa.jraft.util.Endpoint;
 import com.alipay.sofa.jraft.util.RpcFactoryHelper;
@@ -8,6 +9,7 @@ import io.raftlite.command.ClusterRequest;
 import io.raftlite.command.ClusterResponse;
 import io.raftlite.config.HostPort;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Calls another node's cluster service over its Raft port. Thread-safe; one per node.
@@ -53,6 +55,54 @@ public final class ClusterClient implements AutoCloseable {
             }
         }
         throw new ClusterCallException(describe(last), last);
+    }
+
+    /**
+     * As {@link #call}, without holding the calling thread: the future completes with the answer, or
+     * fails with {@link ClusterCallException} once no attempt got one. Callers should not do slow work
+     * on the thread that completes it (one of Bolt's).
+     */
+    public CompletableFuture<ClusterResponse> callAsync(String raftAddr, ClusterRequest request, Duration timeout,
+            int retries) {
+        CompletableFuture<ClusterResponse> result = new CompletableFuture<>();
+        try {
+            HostPort hp = HostPort.parse(raftAddr, "node address");
+            attempt(new Endpoint(hp.host(), hp.port()), request, Math.max(1, timeout.toMillis()), Math.max(0, retries), result);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    private void attempt(Endpoint endpoint, ClusterRequest request, long timeoutMillis, int retriesLeft,
+            CompletableFuture<ClusterResponse> result) {
+        InvokeCallback done = (answer, error) -> {
+            if (error == null && answer instanceof ClusterResponse r) {
+                result.complete(r);
+                return;
+            }
+            RuntimeException failure = error == null ? new IllegalStateException("unexpected answer " + answer)
+                    : error instanceof RuntimeException r ? r : new IllegalStateException(error.getMessage(), error);
+            retryOrFail(endpoint, request, timeoutMillis, retriesLeft, result, failure);
+        };
+        try {
+            rpc.invokeAsync(endpoint, request, done, timeoutMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.completeExceptionally(new ClusterCallException("interrupted", e));
+        } catch (Exception e) {
+            retryOrFail(endpoint, request, timeoutMillis, retriesLeft, result,
+                    e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e));
+        }
+    }
+
+    private void retryOrFail(Endpoint endpoint, ClusterRequest request, long timeoutMillis, int retriesLeft,
+            CompletableFuture<ClusterResponse> result, RuntimeException failure) {
+        if (retriesLeft > 0) {
+            attempt(endpoint, request, timeoutMillis, retriesLeft - 1, result);
+        } else {
+            result.completeExceptionally(new ClusterCallException(describe(failure), failure));
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import io.raftlite.command.StepdownRequest;
 import io.raftlite.store.NotLeaderException;
 import io.raftlite.store.Store;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Asks the leader, at request time, for what only it can give: its answer to a forwarded request,
@@ -35,6 +36,20 @@ public final class LeaderForwarder {
     public ForwardedHttpResponse forward(ForwardedHttpRequest request, Duration timeout, int retries) {
         ClusterResponse r = callLeader(ClusterRequest.newBuilder().setForward(request), Credentials.NONE, timeout, retries);
         return r.getForward();
+    }
+
+    /**
+     * As {@link #forward}, without holding the calling thread; the future fails as {@link #forward}
+     * throws. It completes on one of Bolt's threads.
+     */
+    public CompletableFuture<ForwardedHttpResponse> forwardAsync(ForwardedHttpRequest request, Duration timeout,
+            int retries) {
+        String leader = store.leaderRaftAddress();
+        if (leader.isEmpty()) {
+            return CompletableFuture.failedFuture(new NotLeaderException(""));
+        }
+        return client.callAsync(leader, ClusterRequest.newBuilder().setForward(request).build(), timeout, retries)
+                .thenApply(r -> check(r).getForward());
     }
 
     /** Has the leader write a batch of statements (the write queue of a follower). */
@@ -104,7 +119,11 @@ public final class LeaderForwarder {
             request.setUsername(credentials.username()).setPassword(
                     credentials.password() == null ? "" : credentials.password()).setHasCredentials(true);
         }
-        ClusterResponse r = client.call(leader, request.build(), timeout, retries);
+        return check(client.call(leader, request.build(), timeout, retries));
+    }
+
+    /** The leader's answer, or the exception its refusal or error stands for. */
+    private static ClusterResponse check(ClusterResponse r) {
         if (r.getUnauthorized()) {
             throw new UnauthorizedException();
         }

@@ -186,27 +186,27 @@ public class DataController implements DataApi {
      */
     private CompletableFuture<ResponseEntity<byte[]>> answer(HttpServletRequest request, QueryParams q, long start,
             ResultRenderer.Style rendering, CompletableFuture<StoreResult> call, Executor continuation) {
-        BiFunction<StoreResult, Throwable, ResponseEntity<byte[]>> answer =
-                (result, error) -> answer(request, q, start, rendering, result, error);
-        return call.isDone() ? call.handle(answer) : call.handleAsync(answer, continuation);
+        BiFunction<StoreResult, Throwable, CompletableFuture<ResponseEntity<byte[]>>> answer =
+                (result, error) -> answer(request, q, start, rendering, result, error, continuation);
+        return (call.isDone() ? call.handle(answer) : call.handleAsync(answer, continuation)).thenCompose(a -> a);
     }
 
-    private ResponseEntity<byte[]> answer(HttpServletRequest request, QueryParams q, long start,
-            ResultRenderer.Style rendering, StoreResult result, Throwable error) {
+    private CompletableFuture<ResponseEntity<byte[]>> answer(HttpServletRequest request, QueryParams q, long start,
+            ResultRenderer.Style rendering, StoreResult result, Throwable error, Executor continuation) {
         Throwable cause = unwrap(error);
         if (cause == null) {
             try {
-                return served(ResultRenderer.render(result.results(), null, elapsed(start), null,
-                        q.has("raft_index") ? result.raftIndex() : 0, rendering));
+                return done(served(ResultRenderer.render(result.results(), null, elapsed(start), null,
+                        q.has("raft_index") ? result.raftIndex() : 0, rendering)));
             } catch (ResultRenderer.UnencodableResultException e) {
-                return PlainText.entity(400, e.getMessage());
+                return done(PlainText.entity(400, e.getMessage()));
             }
         }
         if (cause instanceof NotLeaderException e) {
-            return routing.notLeader(request, q, e);
+            return routing.notLeader(request, q, e, continuation);
         }
         if (cause instanceof StoreException e) {
-            return Responses.json(ResultRenderer.error(e.getMessage(), style(q)));
+            return done(Responses.json(ResultRenderer.error(e.getMessage(), style(q))));
         }
         throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
     }

@@ -12,6 +12,9 @@ import io.raftlite.store.NotLeaderException;
 import io.raftlite.store.Store;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -45,17 +48,31 @@ public class LeaderRouting {
     }
 
     ResponseEntity<byte[]> notLeader(HttpServletRequest request, QueryParams q, NotLeaderException e) {
+        try {
+            return notLeader(request, q, e, Runnable::run).join();
+        } catch (CompletionException failure) {
+            Throwable cause = DataController.unwrap(failure);
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+        }
+    }
+
+    /**
+     * As {@link #notLeader(HttpServletRequest, QueryParams, NotLeaderException)}, without holding the
+     * calling thread while the leader answers: the answer is made on {@code continuation}.
+     */
+    CompletableFuture<ResponseEntity<byte[]>> notLeader(HttpServletRequest request, QueryParams q, NotLeaderException e,
+            Executor continuation) {
         ResultRenderer.Style style = ResultRenderer.Style.from(q);
         if (request.getHeader(LocalHttp.FORWARDED_HEADER) != null) {
-            return Responses.json(ResultRenderer.error("not leader", style));
+            return done(Responses.json(ResultRenderer.error("not leader", style)));
         }
         Duration timeout = q.leaderTimeout();
         int retries = q.retries();
         if (q.has("redirect")) {
-            return redirect(request, timeout, retries);
+            return done(redirect(request, timeout, retries));
         }
         if (!e.leaderKnown()) {
-            return PlainText.entity(503, "leader not found");
+            return done(PlainText.entity(503, "leader not found"));
         }
         ForwardedHttpRequest.Builder fwd = ForwardedHttpRequest.newBuilder()
                 .setTimeoutMillis(timeout.toMillis())
@@ -69,32 +86,46 @@ public class LeaderRouting {
         if (request.getHeader("Authorization") != null) {
             fwd.setAuthorization(request.getHeader("Authorization"));
         }
-        try {
-            ForwardedHttpResponse r = forwarder.forward(fwd.build(), timeout, retries);
-            if (r.getStatus() == 401) {
-                // The leader re-checked the client's credentials and refused them (its users file may differ).
-                ResponseEntity<byte[]> refused =
-                        PlainText.entity(401, "remote " + operation(request.getServletPath()) + " not authorized");
-                HttpHeaders headers = new HttpHeaders();
-                headers.putAll(refused.getHeaders());
-                headers.set(SERVED_BY, e.leaderRaftAddress());
-                return new ResponseEntity<>(refused.getBody(), headers, 401);
-            }
+        String operation = operation(request.getServletPath());
+        return forwarder.forwardAsync(fwd.build(), timeout, retries)
+                .handleAsync((r, error) -> error == null ? forwarded(r, operation, e)
+                        : forwardFailed(DataController.unwrap(error), operation, style), continuation);
+    }
+
+    /** The leader's answer as this node gives it. */
+    private static ResponseEntity<byte[]> forwarded(ForwardedHttpResponse r, String operation, NotLeaderException e) {
+        if (r.getStatus() == 401) {
+            // The leader re-checked the client's credentials and refused them (its users file may differ).
+            ResponseEntity<byte[]> refused = PlainText.entity(401, "remote " + operation + " not authorized");
             HttpHeaders headers = new HttpHeaders();
-            r.getHeadersMap().forEach(headers::set);
+            headers.putAll(refused.getHeaders());
             headers.set(SERVED_BY, e.leaderRaftAddress());
-            if (!r.getContentType().isEmpty()) {
-                headers.setContentType(MediaType.parseMediaType(r.getContentType()));
-            }
-            byte[] body = r.getBody().toByteArray();
-            return ResponseEntity.status(r.getStatus()).headers(headers).body(body.length == 0 ? null : body);
-        } catch (NotLeaderException lost) {
+            return new ResponseEntity<>(refused.getBody(), headers, 401);
+        }
+        HttpHeaders headers = new HttpHeaders();
+        r.getHeadersMap().forEach(headers::set);
+        headers.set(SERVED_BY, e.leaderRaftAddress());
+        if (!r.getContentType().isEmpty()) {
+            headers.setContentType(MediaType.parseMediaType(r.getContentType()));
+        }
+        byte[] body = r.getBody().toByteArray();
+        return ResponseEntity.status(r.getStatus()).headers(headers).body(body.length == 0 ? null : body);
+    }
+
+    private ResponseEntity<byte[]> forwardFailed(Throwable failure, String operation, ResultRenderer.Style style) {
+        if (failure instanceof NotLeaderException) {
             return PlainText.entity(503, "leader not found");
-        } catch (ClusterClient.ClusterCallException failure) {
+        }
+        if (failure instanceof ClusterClient.ClusterCallException) {
             // rqlite answers 200 with the error, so the request counts as a success by status: count it here.
-            meters.forwardFailure(operation(request.getServletPath()));
+            meters.forwardFailure(operation);
             return Responses.json(ResultRenderer.error(failure.getMessage(), style));
         }
+        throw failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
+    }
+
+    private static CompletableFuture<ResponseEntity<byte[]>> done(ResponseEntity<byte[]> answer) {
+        return CompletableFuture.completedFuture(answer);
     }
 
     /** rqlite's name for the operation in {@code remote <op> not authorized}. */
