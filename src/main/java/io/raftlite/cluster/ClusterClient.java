@@ -10,6 +10,7 @@ import io.raftlite.command.ClusterResponse;
 import io.raftlite.config.HostPort;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Calls another node's cluster service over its Raft port. Thread-safe; one per node.
@@ -37,24 +38,14 @@ public final class ClusterClient implements AutoCloseable {
      * @throws ClusterCallException if no attempt got an answer
      */
     public ClusterResponse call(String raftAddr, ClusterRequest request, Duration timeout, int retries) {
-        HostPort hp = HostPort.parse(raftAddr, "node address");
-        Endpoint endpoint = new Endpoint(hp.host(), hp.port());
-        RuntimeException last = null;
-        for (int attempt = 0; attempt <= Math.max(0, retries); attempt++) {
-            try {
-                Object answer = rpc.invokeSync(endpoint, request, Math.max(1, timeout.toMillis()));
-                if (answer instanceof ClusterResponse r) {
-                    return r;
-                }
-                last = new IllegalStateException("unexpected answer " + answer);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ClusterCallException("interrupted", e);
-            } catch (Exception e) {
-                last = e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
-            }
+        try {
+            return callAsync(raftAddr, request, timeout, retries).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterCallException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new ClusterCallException(describe(e.getCause()), e.getCause());
         }
-        throw new ClusterCallException(describe(last), last);
     }
 
     /**
@@ -99,7 +90,9 @@ public final class ClusterClient implements AutoCloseable {
     private void retryOrFail(Endpoint endpoint, ClusterRequest request, long timeoutMillis, int retriesLeft,
             CompletableFuture<ClusterResponse> result, RuntimeException failure) {
         if (retriesLeft > 0) {
-            attempt(endpoint, request, timeoutMillis, retriesLeft - 1, result);
+            // Not on the thread that reported the failure (Bolt's network or timer thread): a new
+            // attempt may have to connect, which blocks.
+            CompletableFuture.runAsync(() -> attempt(endpoint, request, timeoutMillis, retriesLeft - 1, result));
         } else {
             result.completeExceptionally(new ClusterCallException(describe(failure), failure));
         }

@@ -32,15 +32,11 @@ public final class LeaderForwarder {
         public static final Credentials NONE = new Credentials(null, null);
     }
 
-    /** The leader's answer to an HTTP request, exactly as it would have answered the client. */
-    public ForwardedHttpResponse forward(ForwardedHttpRequest request, Duration timeout, int retries) {
-        ClusterResponse r = callLeader(ClusterRequest.newBuilder().setForward(request), Credentials.NONE, timeout, retries);
-        return r.getForward();
-    }
-
     /**
-     * As {@link #forward}, without holding the calling thread; the future fails as {@link #forward}
-     * throws. It completes on one of Bolt's threads.
+     * The leader's answer to an HTTP request, exactly as it would have answered the client, without
+     * holding the calling thread. The future completes on one of Bolt's threads; it fails with
+     * {@link NotLeaderException} when no leader is known, {@link ClusterClient.ClusterCallException}
+     * when the leader could not be reached or answered with an error.
      */
     public CompletableFuture<ForwardedHttpResponse> forwardAsync(ForwardedHttpRequest request, Duration timeout,
             int retries) {

@@ -21,7 +21,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiFunction;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -60,7 +59,7 @@ public class DataController implements DataApi {
     @Override
     @PostMapping("/db/execute")
     public ResponseEntity<byte[]> execute(HttpServletRequest request) {
-        return await(execute(request, Runnable::run));
+        return Answers.await(execute(request, Runnable::run));
     }
 
     /**
@@ -74,7 +73,7 @@ public class DataController implements DataApi {
         try {
             body = Requests.body(request);
         } catch (BadRequestException e) {
-            return done(PlainText.entity(e.status(), e.getMessage()));
+            return Answers.done(PlainText.entity(e.status(), e.getMessage()));
         }
         if (q.has("queue")) {
             return queued(request, q, body, continuation);
@@ -85,16 +84,16 @@ public class DataController implements DataApi {
             try {
                 statements = Requests.isPlainText(request) ? parser.parseText(bytes(body)) : parser.parseJson(bytes(body));
             } catch (BadRequestException e) {
-                return done(PlainText.entity(400, e.getMessage()));
+                return Answers.done(PlainText.entity(400, e.getMessage()));
             }
             statements = nonEmpty(statements);
             if (disallowed(statements)) {
-                return done(Responses.json(ResultRenderer.error(DISALLOWED_PRAGMA, style(q))));
+                return Answers.done(Responses.json(ResultRenderer.error(DISALLOWED_PRAGMA, style(q))));
             }
             statements = prepare(statements, q, true);
             metrics.statements("execute", statements.size());
             if (statements.isEmpty()) {
-                return done(served(ResultRenderer.render(List.of(), null, elapsed(start), null, 0, style(q))));
+                return Answers.done(served(ResultRenderer.render(List.of(), null, elapsed(start), null, 0, style(q))));
             }
             ExecutionOptions options = new ExecutionOptions(q.has("transaction"), q.duration("db_timeout", null), false,
                     q.has("timings"));
@@ -105,7 +104,7 @@ public class DataController implements DataApi {
     @Override
     @GetMapping("/db/query")
     public ResponseEntity<byte[]> queryGet(HttpServletRequest request) {
-        return await(queryGet(request, Runnable::run));
+        return Answers.await(queryGet(request, Runnable::run));
     }
 
     /** {@code GET /db/query}; see {@link #execute(HttpServletRequest, Executor)} for {@code continuation}. */
@@ -118,7 +117,7 @@ public class DataController implements DataApi {
     @Override
     @PostMapping("/db/query")
     public ResponseEntity<byte[]> queryPost(HttpServletRequest request) {
-        return await(queryPost(request, Runnable::run));
+        return Answers.await(queryPost(request, Runnable::run));
     }
 
     /** {@code POST /db/query}; see {@link #execute(HttpServletRequest, Executor)} for {@code continuation}. */
@@ -129,7 +128,7 @@ public class DataController implements DataApi {
             byte[] body = Requests.body(request);
             statements = Requests.isPlainText(request) ? parser.parseText(bytes(body)) : parser.parseJson(bytes(body));
         } catch (BadRequestException e) {
-            return done(PlainText.entity(e.status(), e.getMessage()));
+            return Answers.done(PlainText.entity(e.status(), e.getMessage()));
         }
         return read(request, q, statements, false, continuation);
     }
@@ -137,7 +136,7 @@ public class DataController implements DataApi {
     @Override
     @PostMapping("/db/request")
     public ResponseEntity<byte[]> request(HttpServletRequest request) {
-        return await(request(request, Runnable::run));
+        return Answers.await(request(request, Runnable::run));
     }
 
     /** {@code /db/request}; see {@link #execute(HttpServletRequest, Executor)} for {@code continuation}. */
@@ -147,7 +146,7 @@ public class DataController implements DataApi {
         try {
             statements = parser.parseJson(bytes(Requests.body(request)));
         } catch (BadRequestException e) {
-            return done(PlainText.entity(e.status(), e.getMessage()));
+            return Answers.done(PlainText.entity(e.status(), e.getMessage()));
         }
         return read(request, q, statements, true, continuation);
     }
@@ -159,14 +158,14 @@ public class DataController implements DataApi {
         return metrics.timeAsync(endpoint, () -> {
             List<Statement> statements = nonEmpty(raw);
             if (disallowed(statements)) {
-                return done(Responses.json(ResultRenderer.error(DISALLOWED_PRAGMA, style(q))));
+                return Answers.done(Responses.json(ResultRenderer.error(DISALLOWED_PRAGMA, style(q))));
             }
             ConsistencyLevel level = ConsistencyLevel.parse(q.get("level"));
             // Reads are only rewritten when they are replicated: strong reads and the unified endpoint.
             statements = prepare(statements, q, unified || level == ConsistencyLevel.STRONG);
             metrics.statements(endpoint, statements.size());
             if (statements.isEmpty()) {
-                return done(served(ResultRenderer.render(List.of(), null, elapsed(start), null, 0, style(q))));
+                return Answers.done(served(ResultRenderer.render(List.of(), null, elapsed(start), null, 0, style(q))));
             }
             ExecutionOptions options = new ExecutionOptions(q.has("transaction"), q.duration("db_timeout", null),
                     q.has("qualify_columns"), q.has("timings"));
@@ -186,27 +185,36 @@ public class DataController implements DataApi {
      */
     private CompletableFuture<ResponseEntity<byte[]>> answer(HttpServletRequest request, QueryParams q, long start,
             ResultRenderer.Style rendering, CompletableFuture<StoreResult> call, Executor continuation) {
-        BiFunction<StoreResult, Throwable, CompletableFuture<ResponseEntity<byte[]>>> answer =
-                (result, error) -> answer(request, q, start, rendering, result, error, continuation);
-        return (call.isDone() ? call.handle(answer) : call.handleAsync(answer, continuation)).thenCompose(a -> a);
+        if (call.isDone()) {
+            StoreResult result = null;
+            Throwable error = null;
+            try {
+                result = call.join();
+            } catch (CompletionException e) {
+                error = e;
+            }
+            return answer(request, q, start, rendering, result, error, continuation);
+        }
+        return call.handleAsync((result, error) -> answer(request, q, start, rendering, result, error, continuation),
+                continuation).thenCompose(a -> a);
     }
 
     private CompletableFuture<ResponseEntity<byte[]>> answer(HttpServletRequest request, QueryParams q, long start,
             ResultRenderer.Style rendering, StoreResult result, Throwable error, Executor continuation) {
-        Throwable cause = unwrap(error);
+        Throwable cause = Answers.unwrap(error);
         if (cause == null) {
             try {
-                return done(served(ResultRenderer.render(result.results(), null, elapsed(start), null,
+                return Answers.done(served(ResultRenderer.render(result.results(), null, elapsed(start), null,
                         q.has("raft_index") ? result.raftIndex() : 0, rendering)));
             } catch (ResultRenderer.UnencodableResultException e) {
-                return done(PlainText.entity(400, e.getMessage()));
+                return Answers.done(PlainText.entity(400, e.getMessage()));
             }
         }
         if (cause instanceof NotLeaderException e) {
             return routing.notLeader(request, q, e, continuation);
         }
         if (cause instanceof StoreException e) {
-            return done(Responses.json(ResultRenderer.error(e.getMessage(), style(q))));
+            return Answers.done(Responses.json(ResultRenderer.error(e.getMessage(), style(q))));
         }
         throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
     }
@@ -222,20 +230,20 @@ public class DataController implements DataApi {
             Executor continuation) {
         long start = System.nanoTime();
         if (!q.has("noleader") && store.leaderRaftAddress().isEmpty()) {
-            return done(PlainText.entity(503, "leader not found"));
+            return Answers.done(PlainText.entity(503, "leader not found"));
         }
         List<Statement> statements;
         try {
             statements = parser.parseJson(bytes(body));
         } catch (BadRequestException e) {
             if (e.getMessage().equals("no statements") && !q.has("wait")) {
-                return done(PlainText.entity(400, e.getMessage()));
+                return Answers.done(PlainText.entity(400, e.getMessage()));
             }
             statements = List.of(); // rqlite accepts other malformed queued bodies with nothing queued
         }
         statements = nonEmpty(statements);
         if (disallowed(statements)) {
-            return done(Responses.json(ResultRenderer.error(DISALLOWED_PRAGMA, style(q))));
+            return Answers.done(Responses.json(ResultRenderer.error(DISALLOWED_PRAGMA, style(q))));
         }
         // Queued statements are always processed: noparse is ignored here, norwrandom/norwtime are not.
         statements = process(statements, rewriteOptions(q));
@@ -245,16 +253,16 @@ public class DataController implements DataApi {
             ticket = writeQueue.enqueue(statements);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return done(PlainText.entity(503, "shutting down"));
+            return Answers.done(PlainText.entity(503, "shutting down"));
         }
         if (!q.has("wait")) {
-            return done(Responses.json(
+            return Answers.done(Responses.json(
                     ResultRenderer.render(List.of(), null, elapsed(start), ticket.sequenceNumber(), 0, style(q))));
         }
         Duration timeout = q.duration("timeout", Duration.ofSeconds(30));
         // A copy: the timeout must not complete the queue's own future.
         return ticket.written().copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handleAsync((ok, error) -> {
-            Throwable cause = unwrap(error);
+            Throwable cause = Answers.unwrap(error);
             if (cause instanceof TimeoutException) {
                 return PlainText.entity(408, "queue wait timeout");
             }
@@ -314,24 +322,6 @@ public class DataController implements DataApi {
 
     private static ResultRenderer.Style style(QueryParams q) {
         return ResultRenderer.Style.from(q);
-    }
-
-    private static CompletableFuture<ResponseEntity<byte[]>> done(ResponseEntity<byte[]> answer) {
-        return CompletableFuture.completedFuture(answer);
-    }
-
-    /** For Spring MVC's mappings (the OpenAPI description, and anything the fast path passes on). */
-    private static ResponseEntity<byte[]> await(CompletableFuture<ResponseEntity<byte[]>> answer) {
-        try {
-            return answer.join();
-        } catch (CompletionException e) {
-            Throwable cause = unwrap(e);
-            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
-        }
-    }
-
-    static Throwable unwrap(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private static double elapsed(long startNanos) {

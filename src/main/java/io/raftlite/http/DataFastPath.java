@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,17 +56,7 @@ public final class DataFastPath extends OncePerRequestFilter {
             return;
         }
         if (answer.isDone()) {
-            ResponseEntity<byte[]> ready;
-            try {
-                ready = answer.join();
-            } catch (CompletionException e) {
-                Throwable cause = DataController.unwrap(e);
-                if (cause instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw new ServletException(cause);
-            }
-            write(ready, response);
+            write(Answers.await(answer), response);
             return;
         }
         AsyncContext async = continuation.goAsync();
@@ -93,7 +82,7 @@ public final class DataFastPath extends OncePerRequestFilter {
             if (error == null) {
                 write(entity, response);
             } else {
-                Throwable cause = DataController.unwrap(error);
+                Throwable cause = Answers.unwrap(error);
                 log.error("request failed after going asynchronous", cause);
                 write(PlainText.entity(500, String.valueOf(cause.getMessage())), response);
             }

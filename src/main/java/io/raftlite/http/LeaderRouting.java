@@ -13,7 +13,6 @@ import io.raftlite.store.Store;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -48,12 +47,7 @@ public class LeaderRouting {
     }
 
     ResponseEntity<byte[]> notLeader(HttpServletRequest request, QueryParams q, NotLeaderException e) {
-        try {
-            return notLeader(request, q, e, Runnable::run).join();
-        } catch (CompletionException failure) {
-            Throwable cause = DataController.unwrap(failure);
-            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
-        }
+        return Answers.await(notLeader(request, q, e, Runnable::run));
     }
 
     /**
@@ -64,15 +58,15 @@ public class LeaderRouting {
             Executor continuation) {
         ResultRenderer.Style style = ResultRenderer.Style.from(q);
         if (request.getHeader(LocalHttp.FORWARDED_HEADER) != null) {
-            return done(Responses.json(ResultRenderer.error("not leader", style)));
+            return Answers.done(Responses.json(ResultRenderer.error("not leader", style)));
         }
         Duration timeout = q.leaderTimeout();
         int retries = q.retries();
         if (q.has("redirect")) {
-            return done(redirect(request, timeout, retries));
+            return Answers.done(redirect(request, timeout, retries));
         }
         if (!e.leaderKnown()) {
-            return done(PlainText.entity(503, "leader not found"));
+            return Answers.done(PlainText.entity(503, "leader not found"));
         }
         ForwardedHttpRequest.Builder fwd = ForwardedHttpRequest.newBuilder()
                 .setTimeoutMillis(timeout.toMillis())
@@ -89,7 +83,7 @@ public class LeaderRouting {
         String operation = operation(request.getServletPath());
         return forwarder.forwardAsync(fwd.build(), timeout, retries)
                 .handleAsync((r, error) -> error == null ? forwarded(r, operation, e)
-                        : forwardFailed(DataController.unwrap(error), operation, style), continuation);
+                        : forwardFailed(Answers.unwrap(error), operation, style), continuation);
     }
 
     /** The leader's answer as this node gives it. */
@@ -122,10 +116,6 @@ public class LeaderRouting {
             return Responses.json(ResultRenderer.error(failure.getMessage(), style));
         }
         throw failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
-    }
-
-    private static CompletableFuture<ResponseEntity<byte[]>> done(ResponseEntity<byte[]> answer) {
-        return CompletableFuture.completedFuture(answer);
     }
 
     /** rqlite's name for the operation in {@code remote <op> not authorized}. */
