@@ -93,7 +93,7 @@ public final class Database implements AutoCloseable {
      * transaction as it would alone (a failing one is undone by itself and the others go on), unless
      * SQLite rolls the whole transaction back (a {@code ROLLBACK} conflict clause or
      * {@code RAISE(ROLLBACK)}, an I/O error) or refuses the {@code COMMIT} (a deferred foreign key).
-     * Both are detected (after any failed statement, a marker row in a TEMP table tells whether the
+     * Both are detected (after any failed statement, a probing {@code BEGIN} tells whether the
      * transaction is still open), nothing of the group is left then, and the requests are run again
      * one statement at a time. If a transaction was already open on the connection (a client's own
      * {@code BEGIN}), the requests run inside it as before.
@@ -141,13 +141,6 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             return null; // a transaction is already open: not ours to commit or roll back
         }
-        try {
-            rw.exec("CREATE TEMP TABLE IF NOT EXISTS raftlite_group (open)");
-            rw.exec("INSERT INTO temp.raftlite_group VALUES (1)");
-        } catch (SQLException e) {
-            rw.rollbackQuietly();
-            return null;
-        }
         List<List<StatementResult>> out = new ArrayList<>(requests.size());
         for (WriteRequest r : requests) {
             ExecutionOptions o = opts(r.options());
@@ -165,7 +158,6 @@ public final class Database implements AutoCloseable {
             out.add(Collections.unmodifiableList(results));
         }
         try {
-            rw.exec("DELETE FROM temp.raftlite_group");
             rw.exec("COMMIT");
         } catch (SQLException e) {
             rw.rollbackQuietly();
@@ -174,14 +166,26 @@ public final class Database implements AutoCloseable {
         return Collections.unmodifiableList(out);
     }
 
-    /** After a failed statement: whether the group's transaction survived it (SQLite may have rolled it all back). */
+    /**
+     * After a failed statement: whether the group's transaction survived it (SQLite may have rolled
+     * it all back). Asked by trying to open another: SQLite refuses a {@code BEGIN} inside an open
+     * transaction and changes nothing. If the {@code BEGIN} succeeds, the group's transaction was
+     * gone and the probe's own empty one is rolled back; any other refusal counts as gone too, after
+     * a rollback, so that no later statement of the group can run outside a transaction.
+     */
     private boolean groupStillOpen() {
         try {
-            return "1".equals(rw.queryString("SELECT count(*) FROM temp.raftlite_group"));
+            rw.exec("BEGIN");
         } catch (SQLException e) {
+            String message = e.getMessage();
+            if (message != null && message.contains("within a transaction")) {
+                return true;
+            }
             rw.rollbackQuietly();
             return false;
         }
+        rw.rollbackQuietly();
+        return false;
     }
 
     /** Runs reads on a read-only connection; writes fail with {@code attempt to change database via query operation}. */
