@@ -93,31 +93,33 @@ public final class StatementRewriter {
                 || (options.rewriteTime() && containsAnyCall(sql, TIME_FUNCTIONS));
     }
 
+    /**
+     * True if one of {@code names} (lower case) occurs (any case) followed by optional whitespace and
+     * {@code (} or a comment. One pass: a name is compared only where its first letter is, since this
+     * runs on every statement of every request.
+     */
     private static boolean containsAnyCall(String sql, List<String> names) {
-        for (String name : names) {
-            if (containsCall(sql, name)) {
-                return true;
+        for (int i = 0, n = sql.length(); i < n; i++) {
+            char c = sql.charAt(i);
+            char lower = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+            for (String name : names) {
+                if (name.charAt(0) == lower && callAt(sql, i, name)) {
+                    return true;
+                }
             }
         }
         return false;
     }
 
-    /** True if {@code name} occurs (any case) followed by optional whitespace and {@code (} or a comment. */
-    private static boolean containsCall(String sql, String name) {
-        int last = sql.length() - name.length();
-        for (int i = 0; i <= last; i++) {
-            if (!sql.regionMatches(true, i, name, 0, name.length())) {
-                continue;
-            }
-            int j = i + name.length();
-            while (j < sql.length() && SqlLexer.isSpace(sql.charAt(j))) {
-                j++;
-            }
-            if (j < sql.length() && (sql.charAt(j) == '(' || sql.charAt(j) == '/' || sql.charAt(j) == '-')) {
-                return true;
-            }
+    private static boolean callAt(String sql, int i, String name) {
+        if (!sql.regionMatches(true, i, name, 0, name.length())) {
+            return false;
         }
-        return false;
+        int j = i + name.length();
+        while (j < sql.length() && SqlLexer.isSpace(sql.charAt(j))) {
+            j++;
+        }
+        return j < sql.length() && (sql.charAt(j) == '(' || sql.charAt(j) == '/' || sql.charAt(j) == '-');
     }
 
     /** False for statements whose expressions are stored as schema and evaluated later. */

@@ -27,6 +27,26 @@ class StatementRewriterTest {
         return rewriter.rewrite(sql, StatementRewriter.Options.ALL);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT RaNdOm/**/()", "SELECT randomblob\t(4)", "SELECT Date --c\n('now')",
+        "SELECT datetime('now')", "x JULIANDAY(", "unixepoch  (", "SELECT TimeDiff(a, b)"})
+    void thePreFilterFindsACallInAnyCase(String sql) {
+        assertThat(StatementRewriter.mayNeedRewrite(sql, StatementRewriter.Options.ALL)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"INSERT INTO t VALUES (1)", "SELECT randomness FROM r", "SELECT updated FROM t",
+        "SELECT date FROM t", "SELECT 1 FROM random", ""})
+    void thePreFilterPassesTextWithoutACall(String sql) {
+        assertThat(StatementRewriter.mayNeedRewrite(sql, StatementRewriter.Options.ALL)).isFalse();
+    }
+
+    @Test
+    void thePreFilterHonoursTheOptOuts() {
+        assertThat(StatementRewriter.mayNeedRewrite("SELECT random()", new StatementRewriter.Options(false, true))).isFalse();
+        assertThat(StatementRewriter.mayNeedRewrite("SELECT date('now')", new StatementRewriter.Options(true, false))).isFalse();
+    }
+
     @Test
     void randomInValuesBecomesNonNegativeLiteral() {
         assertThat(rewrite("INSERT INTO foo(id, n) VALUES (1, random())"))
