@@ -2,39 +2,60 @@ package io.raftlite.db;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingDeque;
 
-/** A fixed set of read-only connections; a borrower blocks until one is free. Thread-safe. */
+/**
+ * Up to a fixed number of read-only connections; a borrower blocks when all are out. Thread-safe.
+ *
+ * <p>Connections are opened when the ones already open are all busy, not up front, and the most
+ * recently returned one is lent next (last in, first out). So the number open follows the
+ * concurrency reads really have (a handful, since the container runs few threads), and each read
+ * finds a connection whose page cache and prepared statements are warm. Handed out in turn, every
+ * connection of the pool kept its own copy of the hot pages (up to 2 MiB each by SQLite's default).
+ */
 final class ReadPool implements AutoCloseable {
-    private final BlockingQueue<Conn> idle;
-    private final List<Conn> all;
+    private final Path file;
+    private final DatabaseConfig config;
+    private final int max;
+    private final LinkedBlockingDeque<Conn> idle = new LinkedBlockingDeque<>();
+    private final List<Conn> all = new CopyOnWriteArrayList<>();
+    private int opened;
 
-    private ReadPool(List<Conn> conns) {
-        this.all = List.copyOf(conns);
-        this.idle = new ArrayBlockingQueue<>(conns.size(), false, conns);
+    private ReadPool(Path file, DatabaseConfig config) {
+        this.file = file;
+        this.config = config;
+        this.max = Math.max(1, config.readPoolSize());
     }
 
+    /** A pool with one connection open, so that a file SQLite cannot read fails here and not at the first read. */
     static ReadPool open(Path file, DatabaseConfig config) throws SQLException {
-        int size = Math.max(1, config.readPoolSize());
-        List<Conn> conns = new ArrayList<>(size);
-        try {
-            for (int i = 0; i < size; i++) {
-                conns.add(Conn.openReadOnly(file, config));
-            }
-        } catch (SQLException | RuntimeException e) {
-            conns.forEach(Conn::close);
-            throw e;
-        }
-        return new ReadPool(conns);
+        ReadPool pool = new ReadPool(file, config);
+        pool.opened = 1;
+        pool.idle.add(pool.openOne());
+        return pool;
     }
 
-    /** Takes a connection, waiting as long as needed. */
+    /** Takes a connection: an idle one, else a new one while fewer than the maximum are open, else waits. */
     Conn borrow() {
+        Conn conn = idle.pollFirst();
+        if (conn != null) {
+            return conn;
+        }
+        if (reserveOne()) {
+            try {
+                return openOne();
+            } catch (SQLException e) {
+                unreserveOne();
+                throw new DatabaseException("cannot open a read connection to " + file + ": " + SqliteErrors.message(e), e);
+            } catch (RuntimeException e) {
+                unreserveOne();
+                throw e;
+            }
+        }
         try {
-            return idle.take();
+            return idle.takeFirst();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DatabaseException("interrupted while waiting for a read connection", e);
@@ -42,17 +63,37 @@ final class ReadPool implements AutoCloseable {
     }
 
     void release(Conn conn) {
-        idle.add(conn);
+        idle.addFirst(conn);
     }
 
-    int size() {
+    /** How many connections are open now. */
+    int opened() {
         return all.size();
+    }
+
+    private synchronized boolean reserveOne() {
+        if (opened >= max) {
+            return false;
+        }
+        opened++;
+        return true;
+    }
+
+    private synchronized void unreserveOne() {
+        opened--;
+    }
+
+    private Conn openOne() throws SQLException {
+        Conn conn = Conn.openReadOnly(file, config);
+        all.add(conn);
+        return conn;
     }
 
     /** Closes every connection; call only when none is borrowed. */
     @Override
     public void close() {
         all.forEach(Conn::close);
+        all.clear();
         idle.clear();
     }
 }

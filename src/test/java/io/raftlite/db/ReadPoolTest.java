@@ -1,0 +1,96 @@
+package io.raftlite.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The read pool opens connections as concurrency needs them, lends the warmest first, and never exceeds its size. */
+class ReadPoolTest {
+    @TempDir
+    Path dir;
+
+    private Database db;
+    private ReadPool pool;
+
+    @BeforeEach
+    void createFile() {
+        db = Database.open(dir.resolve("db.sqlite"), new DatabaseConfig(true, 1, 5000));
+        db.execute(List.of(Statement.of("CREATE TABLE t (v)")), ExecutionOptions.DEFAULT);
+    }
+
+    @AfterEach
+    void close() {
+        if (pool != null) {
+            pool.close();
+        }
+        db.close();
+    }
+
+    private ReadPool pool(int size) throws Exception {
+        pool = ReadPool.open(dir.resolve("db.sqlite"), new DatabaseConfig(true, size, 5000));
+        return pool;
+    }
+
+    @Test
+    void oneReaderAtATimeUsesOneConnection() throws Exception {
+        ReadPool p = pool(16);
+        assertThat(p.opened()).isEqualTo(1);
+        Conn first = p.borrow();
+        p.release(first);
+        for (int i = 0; i < 20; i++) {
+            Conn c = p.borrow();
+            assertThat(c).isSameAs(first);
+            p.release(c);
+        }
+        assertThat(p.opened()).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentReadersOpenMoreAndTheLastReturnedIsLentNext() throws Exception {
+        ReadPool p = pool(16);
+        Conn a = p.borrow();
+        Conn b = p.borrow();
+        Conn c = p.borrow();
+        assertThat(List.of(a, b, c)).doesNotHaveDuplicates();
+        assertThat(p.opened()).isEqualTo(3);
+        p.release(a);
+        p.release(c);
+        p.release(b);
+        assertThat(p.borrow()).isSameAs(b);
+        assertThat(p.borrow()).isSameAs(c);
+        assertThat(p.borrow()).isSameAs(a);
+        assertThat(p.opened()).isEqualTo(3);
+    }
+
+    @Test
+    void aFullPoolMakesTheNextReaderWaitForAReturn() throws Exception {
+        ReadPool p = pool(2);
+        Conn a = p.borrow();
+        Conn b = p.borrow();
+        CompletableFuture<Conn> third = CompletableFuture.supplyAsync(p::borrow);
+        Thread.sleep(200); // the waiter must still be waiting: nothing was returned
+        assertThat(third).isNotDone();
+        p.release(a);
+        assertThat(third.get(10, TimeUnit.SECONDS)).isSameAs(a);
+        assertThat(p.opened()).isEqualTo(2);
+        p.release(b);
+    }
+
+    @Test
+    void aLentConnectionReads() throws Exception {
+        db.execute(List.of(Statement.of("INSERT INTO t VALUES (42)")), ExecutionOptions.DEFAULT);
+        ReadPool p = pool(4);
+        Conn held = p.borrow();
+        Conn c = p.borrow();
+        assertThat(c.queryString("SELECT v FROM t")).isEqualTo("42");
+        p.release(c);
+        p.release(held);
+    }
+}
