@@ -28,10 +28,11 @@ class FollowerForwardingFuzzIT {
     private static final Duration START = Duration.ofSeconds(120);
 
     private static final List<NodeProcess> nodes = new ArrayList<>();
+    private static Path root;
 
     @BeforeAll
     static void start() throws IOException {
-        Path root = Files.createTempDirectory("raftlite-fuzz-cluster-");
+        root = Files.createTempDirectory("raftlite-fuzz-cluster-");
         int[] http = new int[NODES];
         int[] raft = new int[NODES];
         for (int i = 0; i < NODES; i++) {
@@ -51,6 +52,9 @@ class FollowerForwardingFuzzIT {
     @AfterAll
     static void stop() {
         nodes.forEach(NodeProcess::close);
+        if (root != null) {
+            org.springframework.util.FileSystemUtils.deleteRecursively(root.toFile());
+        }
     }
 
     @Test

@@ -26,13 +26,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HttpApiFuzzIT {
     private static NodeProcess node;
+    private static Path dir;
     private static Api api;
     private static String sentinelBefore;
     private static Set<String> nodeIds;
 
     @BeforeAll
     static void start() throws IOException {
-        Path dir = Files.createTempDirectory("raftlite-fuzz-");
+        dir = Files.createTempDirectory("raftlite-fuzz-");
         node = NodeProcess.start(dir.resolve("node"));
         api = new Api(node);
         Sentinel.seed(api);
@@ -52,6 +53,9 @@ class HttpApiFuzzIT {
     static void stop() {
         if (node != null) {
             node.close();
+        }
+        if (dir != null) {
+            org.springframework.util.FileSystemUtils.deleteRecursively(dir.toFile());
         }
     }
 

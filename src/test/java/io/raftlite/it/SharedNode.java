@@ -22,7 +22,10 @@ public final class SharedNode implements BeforeAllCallback {
             node = NodeProcess.start(dir.resolve("node"));
             NodeProcess started = node;
             context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                    .put("raftlite-shared-node", (ExtensionContext.Store.CloseableResource) started::close);
+                    .put("raftlite-shared-node", (ExtensionContext.Store.CloseableResource) () -> {
+                        started.close();
+                        org.springframework.util.FileSystemUtils.deleteRecursively(dir.toFile());
+                    });
         }
     }
 
