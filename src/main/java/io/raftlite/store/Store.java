@@ -172,7 +172,7 @@ public final class Store implements AutoCloseable {
             return;
         }
         listen();
-        LogStorageOptions.limitMemtables(props.raft().logMemtableBytes());
+        LogStorageOptions.limit(props.raft().logMemtableBytes());
         NodeOptions options = new NodeOptions();
         options.setFsm(fsm);
         options.setLogUri(dataDir.resolve("raft/log").toString());

@@ -20,12 +20,15 @@ class ResourceDefaultsIT {
 
     /** The options RocksDB recorded for the log's data column family, from its OPTIONS file. */
     private static List<String> logColumnFamilyOptions(Path dataDir) throws Exception {
-        Path options;
+        return Files.readAllLines(optionsFile(dataDir)).stream().map(String::strip).toList();
+    }
+
+    /** The newest OPTIONS file RocksDB wrote for the Raft log. */
+    private static Path optionsFile(Path dataDir) throws Exception {
         try (var files = Files.list(dataDir.resolve("raft/log"))) {
-            options = files.filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).sorted().reduce((a, b) -> b)
+            return files.filter(f -> f.getFileName().toString().startsWith("OPTIONS-")).sorted().reduce((a, b) -> b)
                     .orElseThrow(() -> new AssertionError("no RocksDB OPTIONS file under " + dataDir.resolve("raft/log")));
         }
-        return Files.readAllLines(options).stream().map(String::strip).toList();
     }
 
     private static String systemProperties(long pid) throws Exception {
@@ -63,6 +66,34 @@ class ResourceDefaultsIT {
         Path data = tmp.resolve("n2");
         try (NodeProcess node = NodeProcess.start(data, "--raftlite.raft.log-memtable-bytes=4194304")) {
             assertThat(logColumnFamilyOptions(data)).contains("write_buffer_size=4194304");
+        }
+    }
+
+    /**
+     * The log's write-ahead log is bounded: RocksDB keeps a WAL file until every column family with
+     * data in it is flushed, and the configuration family almost never fills, so without a limit
+     * every WAL file since the start stayed (on disk, and read again at each start).
+     */
+    @Test
+    void theRaftLogsWriteAheadLogStaysBounded() throws Exception {
+        Path data = tmp.resolve("n3");
+        long memtable = 1 << 20;
+        try (NodeProcess node = NodeProcess.start(data, "--raftlite.raft.log-memtable-bytes=" + memtable)) {
+            Api api = new Api(node);
+            api.execute("[\"CREATE TABLE blobs (b BLOB)\"]");
+            // RANDOMBLOB is rewritten into a literal: each request puts 2 x 300,000 hex digits in the log
+            for (int i = 0; i < 40; i++) {
+                assertThat(api.execute("[\"INSERT INTO blobs VALUES (randomblob(300000))\"]")).doesNotContain("error");
+            }
+            long walBytes;
+            try (var files = Files.list(data.resolve("raft/log"))) {
+                walBytes = files.filter(f -> f.getFileName().toString().endsWith(".log")).mapToLong(f -> f.toFile().length()).sum();
+            }
+            // about 24 MB went through the log; the limit is 4 memtables, plus the memtable and the
+            // write in progress when it is crossed
+            assertThat(walBytes).isLessThan(8 * memtable);
+            assertThat(Files.readAllLines(optionsFile(data)).stream().map(String::strip))
+                    .contains("max_total_wal_size=" + 4 * memtable);
         }
     }
 }
