@@ -181,8 +181,6 @@ public final class Database implements AutoCloseable {
             if (message != null && message.contains("within a transaction")) {
                 return true;
             }
-            rw.rollbackQuietly();
-            return false;
         }
         rw.rollbackQuietly();
         return false;

@@ -32,7 +32,7 @@ final class ReadPool implements AutoCloseable {
     /** A pool with one connection open, so that a file SQLite cannot read fails here and not at the first read. */
     static ReadPool open(Path file, DatabaseConfig config) throws SQLException {
         ReadPool pool = new ReadPool(file, config);
-        pool.opened = 1;
+        pool.reserveOne();
         pool.idle.add(pool.openOne());
         return pool;
     }

@@ -27,7 +27,7 @@ import org.rocksdb.DBOptions;
  */
 final class LogStorageOptions {
     /** WAL the log may keep, in memtables: two of the entries' family plus room to switch. */
-    static final int WAL_MEMTABLES = 4;
+    private static final int WAL_MEMTABLES = 4;
 
     private static boolean registered;
 

@@ -74,8 +74,15 @@ class ReadPoolTest {
         ReadPool p = pool(2);
         Conn a = p.borrow();
         Conn b = p.borrow();
-        CompletableFuture<Conn> third = CompletableFuture.supplyAsync(p::borrow);
-        Thread.sleep(200); // the waiter must still be waiting: nothing was returned
+        CompletableFuture<Conn> third = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> third.complete(p.borrow()));
+        waiter.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (waiter.getState() != Thread.State.WAITING) { // parked: nothing was returned
+            assertThat(System.nanoTime()).as("the third reader never waited").isLessThan(deadline);
+            assertThat(third).isNotDone();
+            Thread.onSpinWait();
+        }
         assertThat(third).isNotDone();
         p.release(a);
         assertThat(third.get(10, TimeUnit.SECONDS)).isSameAs(a);

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * Bad input sent to a follower of a three-node cluster, which forwards what needs the leader: the
@@ -53,7 +54,7 @@ class FollowerForwardingFuzzIT {
     static void stop() {
         nodes.forEach(NodeProcess::close);
         if (root != null) {
-            org.springframework.util.FileSystemUtils.deleteRecursively(root.toFile());
+            FileSystemUtils.deleteRecursively(root.toFile());
         }
     }
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * Bad input against a single node: first the fixed {@link Regressions} (each bug the fuzzer found,
@@ -55,7 +56,7 @@ class HttpApiFuzzIT {
             node.close();
         }
         if (dir != null) {
-            org.springframework.util.FileSystemUtils.deleteRecursively(dir.toFile());
+            FileSystemUtils.deleteRecursively(dir.toFile());
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * One node shared by every API test class in the run (each class uses its own table names), so the
@@ -24,7 +25,7 @@ public final class SharedNode implements BeforeAllCallback {
             context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
                     .put("raftlite-shared-node", (ExtensionContext.Store.CloseableResource) () -> {
                         started.close();
-                        org.springframework.util.FileSystemUtils.deleteRecursively(dir.toFile());
+                        FileSystemUtils.deleteRecursively(dir.toFile());
                     });
         }
     }
