@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.raftlite.it.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,8 +74,8 @@ class JibImageIT {
         Path classpathFile = root.resolve("app/jib-classpath-file");
         String classpath = Files.readString(classpathFile).trim().replace("/app/", root.resolve("app") + "/");
         Path localClasspath = Files.writeString(work.resolve("classpath"), classpath);
-        int http = freePort();
-        int raft = freePort();
+        int http = FreePorts.next();
+        int raft = FreePorts.next();
         Path data = Files.createDirectories(work.resolve("data"));
 
         List<String> command = new ArrayList<>();
@@ -171,12 +171,6 @@ class JibImageIT {
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void run(Path dir, String... command) throws Exception {

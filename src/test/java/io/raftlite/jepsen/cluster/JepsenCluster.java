@@ -1,9 +1,9 @@
 package io.raftlite.jepsen.cluster;
 
+import io.raftlite.it.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,11 +88,10 @@ public final class JepsenCluster implements AutoCloseable {
         List<String> ids = new ArrayList<>();
         List<Integer> httpPorts = new ArrayList<>();
         List<Integer> raftPorts = new ArrayList<>();
-        Set<Integer> taken = new HashSet<>();
         for (int i = 1; i <= n; i++) {
             ids.add("n" + i);
-            httpPorts.add(freePort(taken));
-            raftPorts.add(freePort(taken));
+            httpPorts.add(FreePorts.next());
+            raftPorts.add(FreePorts.next());
         }
         try {
             links = RaftLinks.open(ids, raftPorts, events);
@@ -179,20 +177,6 @@ public final class JepsenCluster implements AutoCloseable {
         cmd.addAll(options.extraFlags());
         cmd.add(dataDir.toAbsolutePath().toString());
         return cmd;
-    }
-
-    private static int freePort(Set<Integer> taken) {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket s = new ServerSocket(0)) {
-                int port = s.getLocalPort();
-                if (taken.add(port)) {
-                    return port;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        throw new IllegalStateException("no free port");
     }
 
     // ---- accessors ----
