@@ -23,6 +23,7 @@ public class RaftliteApplication {
         defaultProperty("sofa.middleware.log.disable", "true");
         defaultProperty("com.google.protobuf.use_unsafe_pre22_gencode", "true");
         defaultProperty("jraft.recyclers.maxCapacityPerThread", "0");
+        NativeLibraryCache.prepare();
         String[] springArgs;
         try {
             springArgs = RqliteFlags.translate(args);

@@ -20,11 +20,13 @@ public final class LocalHttp {
     /** Marks a request that a follower forwarded; a node never forwards such a request again. */
     public static final String FORWARDED_HEADER = "X-Raftlite-Forwarded";
 
-    private final HttpClient client = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
     private final String base;
+    /**
+     * Made on the first forwarded request: building a JDK client sets up TLS and starts a selector
+     * thread (about 50 ms of a start's main thread), and a node that is never asked to answer for a
+     * follower never needs it.
+     */
+    private volatile HttpClient client;
 
     /** @param host the HTTP bind address ({@code 0.0.0.0} and {@code ::} mean loopback) */
     public LocalHttp(String host, int port) {
@@ -44,7 +46,7 @@ public final class LocalHttp {
         if (!req.getAuthorization().isEmpty()) {
             b.header("Authorization", req.getAuthorization());
         }
-        HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = client().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         ForwardedHttpResponse.Builder out = ForwardedHttpResponse.newBuilder()
                 .setStatus(r.statusCode())
                 .setBody(UnsafeByteOperations.unsafeWrap(r.body())); // the array is ours alone
@@ -53,6 +55,23 @@ public final class LocalHttp {
         // receiving node's to set, and the rest (CORS, auth realm) it sets for itself.
         r.headers().firstValue("Content-Encoding").ifPresent(v -> out.putHeaders("Content-Encoding", v));
         return out.build();
+    }
+
+    private HttpClient client() {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    c = HttpClient.newBuilder()
+                            .connectTimeout(Duration.ofSeconds(5))
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .build();
+                    client = c;
+                }
+            }
+        }
+        return c;
     }
 
     /** The body streamed from the message itself, with its length: no copy of a database-sized array. */

@@ -257,6 +257,13 @@ class LauncherIT {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + http + "/db/query?q=SELECT+1")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        // SQLite's and RocksDB's native libraries run from the copies kept next to the archive, not
+        // from files each start copies into the temporary directory.
+        Path nativeDir = made.get(0).resolveSibling("native");
+        List<String> mapped = Files.readAllLines(Path.of("/proc", Long.toString(second.pid()), "maps")).stream()
+                .filter(line -> line.contains("rocksdbjni") || line.contains("sqlitejdbc"))
+                .map(line -> line.substring(line.indexOf('/'))).distinct().toList();
+        assertThat(mapped).hasSize(2).allSatisfy(file -> assertThat(file).startsWith(nativeDir.toString()));
         terminate(second);
         assertThat(second.exitValue()).isEqualTo(SIGTERM_EXIT);
     }

@@ -103,9 +103,20 @@ public final class NodeProcess implements AutoCloseable {
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("--add-opens");
         cmd.add("java.base/java.lang=ALL-UNNAMED");
+        cmd.addAll(nativeLibraryOptions(jar()));
         cmd.add("-jar");
         cmd.add(jar().toAbsolutePath().toString());
         return cmd;
+    }
+
+    /**
+     * Test nodes keep SQLite's and RocksDB's native libraries in one directory next to the jar, as
+     * bin/raftlite does: otherwise every node killed with SIGKILL leaves RocksDB's 13 MB copy in
+     * the temporary directory for good.
+     */
+    public static List<String> nativeLibraryOptions(Path jar) {
+        Path dir = jar.toAbsolutePath().resolveSibling("native-libraries");
+        return List.of("-Draftlite.native-library-dir=" + dir, "-Djava.library.path=" + dir);
     }
 
     private void launch() {

@@ -1,6 +1,7 @@
 package io.raftlite.jepsen.cluster;
 
 import io.raftlite.it.FreePorts;
+import io.raftlite.it.NodeProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -160,6 +161,7 @@ public final class JepsenCluster implements AutoCloseable {
         cmd.add("-Djdk.net.hosts.file=" + hosts.toAbsolutePath());
         cmd.add("-Dsun.net.inetaddr.ttl=0");
         cmd.add("-Dsun.net.inetaddr.negative.ttl=0");
+        cmd.addAll(NodeProcess.nativeLibraryOptions(options.jar()));
         cmd.add("-jar");
         cmd.add(options.jar().toAbsolutePath().toString());
         cmd.addAll(List.of("-node-id", id,
