@@ -35,6 +35,7 @@ public class RaftliteApplication {
         }
         SpringApplication app = new SpringApplication(RaftliteApplication.class);
         app.setDefaultProperties(Map.of("server.tomcat.threads.max", String.valueOf(containerThreads())));
+        app.addListeners(new AheadOfTimeMode());
         app.run(springArgs);
     }
 

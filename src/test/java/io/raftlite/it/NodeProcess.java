@@ -217,6 +217,11 @@ public final class NodeProcess implements AutoCloseable {
         awaitReady(Duration.ofSeconds(60));
     }
 
+    /** The node's whole output (stdout and stderr) across its launches. */
+    public Path logFile() {
+        return log;
+    }
+
     public String tailLog() {
         try {
             List<String> lines = Files.readAllLines(log);
