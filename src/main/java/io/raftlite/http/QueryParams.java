@@ -118,10 +118,15 @@ public final class QueryParams {
     }
 
     private static String decode(String s) {
+        if (plainAscii(s)) {
+            return s; // most keys and flags: nothing to decode, and no copy
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '+') {
+            if (c < 0x80 && c != '+' && c != '%') {
+                out.write(c);
+            } else if (c == '+') {
                 out.write(' ');
             } else if (c == '%') {
                 if (i + 2 >= s.length()) {
@@ -140,5 +145,15 @@ public final class QueryParams {
             }
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static boolean plainAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || c == '+' || c == '%') {
+                return false;
+            }
+        }
+        return true;
     }
 }
