@@ -389,15 +389,23 @@ public final class Store implements AutoCloseable {
 
     /**
      * Hands leadership to {@code target}, or to the most up-to-date voter if null, and waits until
-     * this node is no longer leader.
+     * this node is no longer leader. A leader that is still committing a configuration change (a
+     * node joining, say, right after the cluster formed) refuses to transfer with EBUSY; that is
+     * waited out within the same timeout, as a client asking for a new leader would expect.
      */
     public void transferLeadership(PeerId target, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         requireLeader();
         Status st = node.transferLeadershipTo(target == null ? PeerId.ANY_PEER : target);
+        while (st.getRaftError() == RaftError.EBUSY && System.nanoTime() < deadline
+                && !Thread.currentThread().isInterrupted()) {
+            sleepQuietly(20);
+            requireLeader();
+            st = node.transferLeadershipTo(target == null ? PeerId.ANY_PEER : target);
+        }
         if (!st.isOk()) {
             throw new StoreException(st.getErrorMsg() == null ? st.toString() : st.getErrorMsg());
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
         while (node.isLeader() && System.nanoTime() < deadline) {
             sleepQuietly(10);
         }
