@@ -395,13 +395,14 @@ public final class Store implements AutoCloseable {
      */
     public void transferLeadership(PeerId target, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        PeerId to = target == null ? PeerId.ANY_PEER : target;
         requireLeader();
-        Status st = node.transferLeadershipTo(target == null ? PeerId.ANY_PEER : target);
+        Status st = node.transferLeadershipTo(to);
         while (st.getRaftError() == RaftError.EBUSY && System.nanoTime() < deadline
                 && !Thread.currentThread().isInterrupted()) {
             sleepQuietly(20);
             requireLeader();
-            st = node.transferLeadershipTo(target == null ? PeerId.ANY_PEER : target);
+            st = node.transferLeadershipTo(to);
         }
         if (!st.isOk()) {
             throw new StoreException(st.getErrorMsg() == null ? st.toString() : st.getErrorMsg());
