@@ -22,6 +22,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -43,7 +44,8 @@ public class DataController implements DataApi {
     private final StatementRewriter rewriter;
     private final LeaderRouting routing;
     private final HttpMetrics metrics;
-    private final String servedBy;
+    /** The headers of every answer this node served itself: JSON, and {@code X-RQLITE-SERVED-BY}. */
+    private final HttpHeaders servedHeaders;
 
     public DataController(Store store, WriteQueue writeQueue, StatementParser parser, StatementRewriter rewriter,
             LeaderRouting routing, HttpMetrics metrics, HttpConfiguration.AdvertisedHttpAddress advertised) {
@@ -53,7 +55,10 @@ public class DataController implements DataApi {
         this.rewriter = rewriter;
         this.routing = routing;
         this.metrics = metrics;
-        this.servedBy = advertised.value();
+        HttpHeaders served = new HttpHeaders();
+        served.setContentType(Responses.JSON);
+        served.set(SERVED_BY, advertised.value());
+        this.servedHeaders = HttpHeaders.readOnlyHttpHeaders(served);
     }
 
     @Override
@@ -305,19 +310,26 @@ public class DataController implements DataApi {
      * does (request-level errors and queued writes carry no such header).
      */
     private ResponseEntity<byte[]> served(String body) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.setContentType(Responses.JSON);
-        headers.set(SERVED_BY, servedBy);
-        return ResponseEntity.ok().headers(headers).body(body.getBytes(StandardCharsets.UTF_8));
+        return new ResponseEntity<>(body.getBytes(StandardCharsets.UTF_8), servedHeaders, HttpStatus.OK);
     }
 
     /** Drops empty statements, which rqlite skips; whitespace-only text is still run (it yields {}). */
     static List<Statement> nonEmpty(List<Statement> statements) {
-        return statements.stream().filter(s -> !s.sql().isEmpty()).toList();
+        for (Statement s : statements) {
+            if (s.sql().isEmpty()) {
+                return statements.stream().filter(t -> !t.sql().isEmpty()).toList();
+            }
+        }
+        return statements;
     }
 
     static boolean disallowed(List<Statement> statements) {
-        return statements.stream().anyMatch(s -> StatementClassifier.isDisallowedPragma(s.sql()));
+        for (Statement s : statements) {
+            if (StatementClassifier.isDisallowedPragma(s.sql())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ResultRenderer.Style style(QueryParams q) {

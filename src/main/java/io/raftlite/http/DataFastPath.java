@@ -140,20 +140,22 @@ public final class DataFastPath extends OncePerRequestFilter {
     /** Writes an entity as Spring MVC's byte-array converter would: status, headers, Content-Length, body. */
     static void write(ResponseEntity<byte[]> answer, HttpServletResponse response) throws IOException {
         response.setStatus(answer.getStatusCode().value());
-        HttpHeaders headers = answer.getHeaders();
-        MediaType type = headers.getContentType();
-        for (Map.Entry<String, List<String>> h : headers.headerSet()) {
-            if (!h.getKey().equalsIgnoreCase(HttpHeaders.CONTENT_TYPE)) {
-                for (String v : h.getValue()) {
-                    response.addHeader(h.getKey(), v);
-                }
+        // The headers' own map: iterating HttpHeaders itself wraps every entry, per answer.
+        String contentType = null;
+        for (Map.Entry<String, List<String>> h : answer.getHeaders().asMultiValueMap().entrySet()) {
+            if (h.getKey().equalsIgnoreCase(HttpHeaders.CONTENT_TYPE)) {
+                contentType = h.getValue().isEmpty() ? null : h.getValue().get(0);
+                continue;
+            }
+            for (String v : h.getValue()) {
+                response.addHeader(h.getKey(), v);
             }
         }
         byte[] body = answer.getBody();
         if (body == null) {
             return;
         }
-        response.setContentType((type == null ? MediaType.APPLICATION_OCTET_STREAM : type).toString());
+        response.setContentType(contentType == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : contentType);
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }

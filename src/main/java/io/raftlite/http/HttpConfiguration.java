@@ -7,6 +7,7 @@ import io.raftlite.db.sql.StatementRewriter;
 import io.raftlite.metrics.RequestMetrics;
 import io.raftlite.store.Store;
 import io.raftlite.store.WriteQueue;
+import io.micrometer.observation.ObservationRegistry;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.StringSchema;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,6 +18,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.web.filter.ServerHttpObservationFilter;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.MultipartHttpServletRequest;
 import org.springframework.web.multipart.MultipartResolver;
@@ -49,6 +51,21 @@ public class HttpConfiguration {
         FilterRegistrationBean<DataFastPath> reg = new FilterRegistrationBean<>(new DataFastPath(data));
         reg.setOrder(Ordered.HIGHEST_PRECEDENCE + 11);
         reg.addUrlPatterns("/*");
+        return reg;
+    }
+
+    /**
+     * Keeps Spring's {@code http.server.requests} observation filter out of the chain. Those
+     * observations are switched off ({@code management.observations.enable.http.server.requests=false}:
+     * {@code raftlite_http_requests} measures the API instead), yet the filter still looked up and
+     * scoped a no-op observation for every request. Spring Boot registers its own only when no
+     * registration of this filter type exists; this one is that registration, disabled.
+     */
+    @Bean
+    FilterRegistrationBean<ServerHttpObservationFilter> noHttpServerObservationFilter() {
+        FilterRegistrationBean<ServerHttpObservationFilter> reg =
+                new FilterRegistrationBean<>(new ServerHttpObservationFilter(ObservationRegistry.NOOP));
+        reg.setEnabled(false);
         return reg;
     }
 

@@ -42,17 +42,18 @@ public final class RqliteProtocolFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        response.setHeader("X-RQLITE-VERSION", version);
-        response.setHeader("Access-Control-Allow-Methods", "OPTIONS, GET, POST");
+        // A fresh response has none of these: adding skips a search of the headers set so far.
+        response.addHeader("X-RQLITE-VERSION", version);
+        response.addHeader("Access-Control-Allow-Methods", "OPTIONS, GET, POST");
         if (credentials.enabled()) {
-            response.setHeader("Access-Control-Allow-Headers", "Content-Type, Authorization");
-            response.setHeader("Access-Control-Allow-Credentials", "true");
-            response.setHeader("WWW-Authenticate", "Basic realm=\"rqlite\"");
+            response.addHeader("Access-Control-Allow-Headers", "Content-Type, Authorization");
+            response.addHeader("Access-Control-Allow-Credentials", "true");
+            response.addHeader("WWW-Authenticate", "Basic realm=\"rqlite\"");
         } else {
-            response.setHeader("Access-Control-Allow-Headers", "Content-Type");
+            response.addHeader("Access-Control-Allow-Headers", "Content-Type");
         }
         if (!props.allowOrigin().isEmpty()) {
-            response.setHeader("Access-Control-Allow-Origin", props.allowOrigin());
+            response.addHeader("Access-Control-Allow-Origin", props.allowOrigin());
         }
         String path = request.getRequestURI().substring(request.getContextPath().length());
         if (isSpringEndpoint(path)) {

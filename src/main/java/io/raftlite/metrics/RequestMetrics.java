@@ -3,15 +3,24 @@ package io.raftlite.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Meters for the rqlite API: {@code raftlite_http_requests} (a timer: count, sum and max, by
  * endpoint and outcome), {@code raftlite_statements_total} (by endpoint) and
  * {@code raftlite_forward_failures_total} (by operation). Thread-safe.
+ *
+ * <p>The meters of the data path are looked up once and kept: building and registering a meter
+ * per request (tags, an id, the registry's map) cost a point read as much as the rest of its
+ * bookkeeping together.
  */
 public final class RequestMetrics {
     private final MeterRegistry registry;
+    /** By endpoint, then by {@link Outcome#ordinal()}; filled on first use. */
+    private final ConcurrentMap<String, Timer[]> requestTimers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> statementCounters = new ConcurrentHashMap<>();
 
     public RequestMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -29,21 +38,27 @@ public final class RequestMetrics {
      *     {@code client_error} (4xx), {@code unavailable} (503) or {@code server_error}
      */
     public void request(String endpoint, int status, long nanos) {
-        Timer.builder("raftlite.http.requests")
-                .description("rqlite API requests by endpoint and outcome")
-                .tag("endpoint", endpoint)
-                .tag("outcome", outcome(status))
-                .register(registry)
-                .record(Duration.ofNanos(nanos));
+        Outcome outcome = Outcome.of(status);
+        Timer[] byOutcome = requestTimers.computeIfAbsent(endpoint, e -> new Timer[Outcome.values().length]);
+        Timer timer = byOutcome[outcome.ordinal()];
+        if (timer == null) {
+            // Two threads may both get here: the registry gives both the same timer.
+            timer = Timer.builder("raftlite.http.requests")
+                    .description("rqlite API requests by endpoint and outcome")
+                    .tag("endpoint", endpoint)
+                    .tag("outcome", outcome.tag)
+                    .register(registry);
+            byOutcome[outcome.ordinal()] = timer;
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Counts statements received on an endpoint. */
     public void statements(String endpoint, int count) {
-        Counter.builder("raftlite.statements")
+        statementCounters.computeIfAbsent(endpoint, e -> Counter.builder("raftlite.statements")
                 .description("SQL statements received, by endpoint")
-                .tag("endpoint", endpoint)
-                .register(registry)
-                .increment(count);
+                .tag("endpoint", e)
+                .register(registry)).increment(count);
     }
 
     /**
@@ -73,16 +88,28 @@ public final class RequestMetrics {
                 .mapToLong(Timer::count).sum();
     }
 
-    private static String outcome(int status) {
-        if (status < 300) {
-            return "success";
+    /** The {@code outcome} tag of a request, by its HTTP status. */
+    private enum Outcome {
+        SUCCESS("success"), REDIRECT("redirect"), CLIENT_ERROR("client_error"), UNAVAILABLE("unavailable"),
+        SERVER_ERROR("server_error");
+
+        final String tag;
+
+        Outcome(String tag) {
+            this.tag = tag;
         }
-        if (status == 503) {
-            return "unavailable";
+
+        static Outcome of(int status) {
+            if (status < 300) {
+                return SUCCESS;
+            }
+            if (status == 503) {
+                return UNAVAILABLE;
+            }
+            if (status < 500) {
+                return status < 400 ? REDIRECT : CLIENT_ERROR;
+            }
+            return SERVER_ERROR;
         }
-        if (status < 500) {
-            return status < 400 ? "redirect" : "client_error";
-        }
-        return "server_error";
     }
 }

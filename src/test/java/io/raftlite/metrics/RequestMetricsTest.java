@@ -49,4 +49,23 @@ class RequestMetricsTest {
         }
         assertThat(meters.requestCount("execute")).isEqualTo(5);
     }
+
+    @Test
+    void repeatedRequestsAddUpOnOneSeriesPerEndpointAndOutcome() {
+        for (int i = 0; i < 3; i++) {
+            meters.request("query", 200, 2_000_000);
+            meters.statements("query", 2);
+        }
+        meters.request("query", 400, 1_000);
+        meters.request("execute", 200, 1_000);
+        meters.statements("execute", 5);
+        var query = registry.find("raftlite.http.requests").tag("endpoint", "query").tag("outcome", "success").timers();
+        assertThat(query).hasSize(1);
+        assertThat(query.iterator().next().count()).isEqualTo(3);
+        assertThat(query.iterator().next().totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(6.0);
+        assertThat(meters.requestCount("query")).isEqualTo(4);
+        assertThat(meters.requestCount("execute")).isEqualTo(1);
+        assertThat(registry.find("raftlite.statements").tag("endpoint", "query").counter().count()).isEqualTo(6);
+        assertThat(registry.find("raftlite.statements").tag("endpoint", "execute").counter().count()).isEqualTo(5);
+    }
 }
