@@ -24,8 +24,10 @@ public final class StatementRewriter {
     static final int MAX_INLINED_BLOB_BYTES = 1 << 20;
 
     /** Names that, followed by {@code (}, may need a rewrite ({@code time} also finds datetime, strftime). */
-    private static final List<String> RANDOM_FUNCTIONS = List.of("random", "randomblob");
-    private static final List<String> TIME_FUNCTIONS = List.of("date", "time", "julianday", "unixepoch", "timediff");
+    // Arrays, not lists: the pre-filter walks them at every character of every statement, and an
+    // iterator per character was a tenth of what a write allocated on the leader.
+    private static final String[] RANDOM_FUNCTIONS = {"random", "randomblob"};
+    private static final String[] TIME_FUNCTIONS = {"date", "time", "julianday", "unixepoch", "timediff"};
 
     /** Which rewrites to do; the opt-outs are {@code norwrandom} and {@code norwtime}. */
     public record Options(boolean rewriteRandom, boolean rewriteTime) {
@@ -98,12 +100,12 @@ public final class StatementRewriter {
      * {@code (} or a comment. One pass: a name is compared only where its first letter is, since this
      * runs on every statement of every request.
      */
-    private static boolean containsAnyCall(String sql, List<String> names) {
+    private static boolean containsAnyCall(String sql, String[] names) {
         for (int i = 0, n = sql.length(); i < n; i++) {
             char c = sql.charAt(i);
             char lower = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
-            for (String name : names) {
-                if (name.charAt(0) == lower && callAt(sql, i, name)) {
+            for (int k = 0; k < names.length; k++) {
+                if (names[k].charAt(0) == lower && callAt(sql, i, names[k])) {
                     return true;
                 }
             }
