@@ -64,10 +64,16 @@ final class Conn implements AutoCloseable {
         return conn;
     }
 
-    /** A read-only connection: opened read-only, query_only=1, wal_autocheckpoint=1000. */
+    /**
+     * A read-only connection: opened read-only, query_only=1, wal_autocheckpoint=1000, foreign keys
+     * per config like the read-write one (rqlite's read connections report the same
+     * {@code foreign_keys}; a client checking {@code PRAGMA foreign_keys} through {@code /db/query}
+     * sees what writes enforce).
+     */
     static Conn openReadOnly(Path file, DatabaseConfig config) throws SQLException {
         SQLiteConfig c = baseConfig(config);
         c.setReadOnly(true);
+        c.enforceForeignKeys(config.foreignKeys());
         SQLiteConnection jdbc = (SQLiteConnection) c.createConnection("jdbc:sqlite:" + file);
         Conn conn = new Conn(jdbc, true);
         try {

@@ -300,6 +300,9 @@ class DatabaseExecuteTest {
         exec("CREATE TABLE p (id integer primary key)", "CREATE TABLE c (pid integer references p(id))");
         assertThat(exec("INSERT INTO c VALUES(7)")).containsExactly(new Error("FOREIGN KEY constraint failed"));
         assertThat(db.pragmas().get("rw").get("foreign_keys")).isEqualTo("1");
+        // Read connections say the same, to /status and to a client's own PRAGMA through a query.
+        assertThat(db.pragmas().get("ro").get("foreign_keys")).isEqualTo("1");
+        assertThat(rows("PRAGMA foreign_keys")).containsExactly(List.of(1L));
     }
 
     @Test
