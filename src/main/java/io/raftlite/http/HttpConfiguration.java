@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Objects;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -59,9 +60,11 @@ public class HttpConfiguration {
      * observations are switched off ({@code management.observations.enable.http.server.requests=false}:
      * {@code raftlite_http_requests} measures the API instead), yet the filter still looked up and
      * scoped a no-op observation for every request. Spring Boot registers its own only when no
-     * registration of this filter type exists; this one is that registration, disabled.
+     * registration of this filter type exists; this one is that registration, disabled. Switching
+     * the observations back on (docs/monitoring.md) drops it, and Spring's filter is back.
      */
     @Bean
+    @ConditionalOnBooleanProperty(name = "management.observations.enable.http.server.requests", havingValue = false)
     FilterRegistrationBean<ServerHttpObservationFilter> noHttpServerObservationFilter() {
         FilterRegistrationBean<ServerHttpObservationFilter> reg =
                 new FilterRegistrationBean<>(new ServerHttpObservationFilter(ObservationRegistry.NOOP));

@@ -41,6 +41,19 @@ class AheadOfTimeModeIT {
             assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(200);
             assertThat(api.get("/v3/api-docs").json().path("paths").has("/db/execute")).isTrue();
             assertThat(api.get("/actuator/env").status()).as("not exposed by default").isEqualTo(404);
+            assertThat(api.get("/actuator/prometheus").body()).as("Spring's per-route request observation is off")
+                    .doesNotContain("http_server_requests_seconds");
+        }
+    }
+
+    @Test
+    void switchingSpringsRequestObservationBackOnBringsItsMetricBack() throws Exception {
+        try (NodeProcess node = NodeProcess.start(tmp.resolve("n3"), "--management.observations.enable.http.server.requests=true")) {
+            assertThat(Files.readString(node.logFile())).contains(CLASSIC_START);
+            Api api = new Api(node);
+            assertThat(api.get("/status").status()).isEqualTo(200);
+            assertThat(api.post("/db/execute", "[\"CREATE TABLE observed (a)\"]").status()).isEqualTo(200);
+            assertThat(api.get("/actuator/prometheus").body()).contains("http_server_requests_seconds_count");
         }
     }
 
