@@ -1,5 +1,6 @@
 package io.raftlite.http;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.raftlite.auth.CredentialStore;
 import io.raftlite.config.NodeConfiguration.NodeVersion;
 import io.raftlite.config.RaftliteProperties;
@@ -7,7 +8,6 @@ import io.raftlite.db.sql.StatementRewriter;
 import io.raftlite.metrics.RequestMetrics;
 import io.raftlite.store.Store;
 import io.raftlite.store.WriteQueue;
-import io.micrometer.observation.ObservationRegistry;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.StringSchema;
 import jakarta.servlet.http.HttpServletRequest;

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
  * {@code raftlite_forward_failures_total} (by operation). Thread-safe.
  *
  * <p>The meters of the data path are looked up once and kept: building and registering a meter
- * per request (tags, an id, the registry's map) cost a point read as much as the rest of its
- * bookkeeping together.
+ * per request (tags, an id, a lookup in the registry's map) was about 1% of a point read's CPU
+ * on the leader in a profile.
  */
 public final class RequestMetrics {
     private final MeterRegistry registry;
