@@ -2,12 +2,15 @@ package io.raftlite.http;
 
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 /** Response builders shared by the controllers. */
 final class Responses {
     static final MediaType JSON = new MediaType("application", "json", StandardCharsets.UTF_8);
+    /** Shared by every JSON answer: read-only, so no answer builds and copies a header set of its own. */
+    private static final HttpHeaders JSON_HEADERS = jsonHeaders();
 
     private Responses() {
     }
@@ -17,9 +20,13 @@ final class Responses {
     }
 
     static ResponseEntity<byte[]> json(int status, String body) {
+        return new ResponseEntity<>(body.getBytes(StandardCharsets.UTF_8), JSON_HEADERS, HttpStatusCode.valueOf(status));
+    }
+
+    private static HttpHeaders jsonHeaders() {
         HttpHeaders headers = new HttpHeaders();
         headers.setContentType(JSON);
-        return ResponseEntity.status(status).headers(headers).body(body.getBytes(StandardCharsets.UTF_8));
+        return HttpHeaders.readOnlyHttpHeaders(headers);
     }
 
     static ResponseEntity<byte[]> empty(int status) {
