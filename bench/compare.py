@@ -94,8 +94,29 @@ def proc_status_kib(pid, field):
     return None
 
 
+def machine_cpu():
+    """(busy, iowait, total) jiffies of all CPUs since boot, from /proc/stat."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    idle, iowait = v[3], v[4]
+    return sum(v) - idle - iowait, iowait, sum(v)
+
+
+def proc_cpu_s(pid):
+    """CPU seconds (user + system) a process has used, or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def port_free(port):
+    """True if a server could listen on the port now: connections of a stopped run waiting in
+    TIME_WAIT do not count (the servers, like this check, set SO_REUSEADDR)."""
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         s.bind(("127.0.0.1", port))
         return True
@@ -423,12 +444,28 @@ class Cluster:
             out.append(None if kib is None else round(kib / 1024.0, 1))
         return out
 
-    def restart(self, node, registry):
-        """Stops one node (SIGTERM) and starts it again on the same data; seconds until ready."""
+    def restart(self, node, registry, others):
+        """Stops one node (SIGTERM) and starts it again on the same data. Returns the seconds until
+        it was ready, the CPU seconds it had used by then, the share of the machine's CPU time that
+        was busy and that waited for I/O meanwhile, and the other nodes (others: label -> Node) that
+        used the most CPU meanwhile."""
         stop_processes([node.proc], grace=30)
+        others_before = {k: proc_cpu_s(n.pid) for k, n in others.items() if n.alive()}
+        before = machine_cpu()
         node.start(registry)
         self.wait_ready([node])
-        return node.ready_s
+        after = machine_cpu()
+        total = max(after[2] - before[2], 1)
+        busiest = []
+        for k, cpu0 in others_before.items():
+            cpu1 = proc_cpu_s(others[k].pid)
+            if cpu0 is not None and cpu1 is not None:
+                busiest.append((round(cpu1 - cpu0, 2), k))
+        busiest.sort(reverse=True)
+        return {"ready_s": round(node.ready_s, 2), "node_cpu_s": proc_cpu_s(node.pid),
+                "machine_busy": round((after[0] - before[0]) / total, 2),
+                "machine_iowait": round((after[1] - before[1]) / total, 2),
+                "others_cpu_s": [{"node": k, "cpu_s": c} for c, k in busiest[:3]]}
 
 
 def tail(path, n=15):
@@ -675,10 +712,17 @@ def main():
             for s in systems:
                 c, leader = clusters[s], targets[s]
                 follower = next(n for n in c.nodes if n is not leader)
-                secs = c.restart(follower, registry)
-                doc["startup"][s]["restart_ready_s"] = round(secs, 2)
+                load = os.getloadavg()
+                others = {f"{s2} {n.name}": n for s2 in systems for n in clusters[s2].nodes if n is not follower}
+                r = c.restart(follower, registry, others)
+                doc["startup"][s]["restart_ready_s"] = r["ready_s"]
                 doc["startup"][s]["restart_node"] = follower.name
-                log(f"  {s} {follower.name}: ready {secs:.2f}s after restart")
+                doc["startup"][s]["restart_detail"] = dict(r, load_before=[round(x, 2) for x in load])
+                cpu = "-" if r["node_cpu_s"] is None else f"{r['node_cpu_s']:.2f}s"
+                busiest = ", ".join(f"{o['node']} {o['cpu_s']:.2f}s" for o in r["others_cpu_s"]) or "-"
+                log(f"  {s} {follower.name}: ready {r['ready_s']:.2f}s after restart (its CPU by then {cpu}; "
+                    f"machine meanwhile {r['machine_busy']:.0%} busy, {r['machine_iowait']:.0%} waiting for I/O; "
+                    f"load before {load[0]:.2f}; busiest others: {busiest})")
 
         report(doc, systems, configs)
         with open(out_json, "w") as f:

@@ -54,6 +54,9 @@ public record RaftliteProperties(
      * @param proposalMaxRequests client requests in one entry, at most
      * @param proposalMaxBytes size of one entry holding several requests, about at most (a larger
      *     request goes alone)
+     * @param proposalGatherTime how long, at most, a leader's next entry waits for the clients of
+     *     the entry just applied to send their next requests, so that they share it (0 never waits;
+     *     a lone client never waits)
      * @param logMemtableBytes size of one in-memory table of the Raft log's RocksDB; each of its
      *     two column families holds at most two of them before they are flushed to disk
      */
@@ -70,6 +73,7 @@ public record RaftliteProperties(
             @DefaultValue("1") int proposalsInFlight,
             @DefaultValue("256") int proposalMaxRequests,
             @DefaultValue("1048576") long proposalMaxBytes,
+            @DefaultValue("4ms") Duration proposalGatherTime,
             @DefaultValue("8388608") long logMemtableBytes) {
     }
 

@@ -1,5 +1,6 @@
 package io.raftlite.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -38,6 +39,9 @@ public class MetricsConfiguration {
                 .description("Client requests per log entry this leader proposed (group commit)")
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
                 .register(registry);
+        Counter gatherTimeouts = Counter.builder("raftlite.raft.proposal.gather.timeouts")
+                .description("Entries this leader proposed before every client of the entry before had come back (a gap with no requests, or the gather time)")
+                .register(registry);
         return new StoreMetrics() {
             @Override
             public void recordApply(long nanos) {
@@ -47,6 +51,11 @@ public class MetricsConfiguration {
             @Override
             public void recordProposal(int requests) {
                 proposal.record(requests);
+            }
+
+            @Override
+            public void recordGatherTimeout() {
+                gatherTimeouts.increment();
             }
 
             @Override

@@ -8,10 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 
 /**
  * Group commit on the leader: requests that arrive while earlier entries are still being committed
@@ -23,8 +24,13 @@ import java.util.function.IntConsumer;
  * <p>At most {@code maxInFlight} entries are proposed and not yet applied at any time. A request
  * that finds a free slot is proposed at once, alone (a lone client pays no wait and its entry is a
  * plain one); otherwise it waits in the queue, and the next entry to be applied frees a slot and
- * proposes everything queued by then (up to {@code maxRequests} requests and about
- * {@code maxBytes}). So batches grow with the load by themselves, with no timer.
+ * proposes what is queued (up to {@code maxRequests} requests and about {@code maxBytes}). So
+ * batches grow with the load by themselves.
+ *
+ * <p>Gathering: when an entry has been applied, the next one first waits, briefly, until the
+ * clients it just answered have sent their next requests (see {@link #entryDone}). Without it,
+ * clients under a steady load settle into two groups that take turns, each filling half an entry,
+ * and every write pays for twice as many entries as it needs.
  *
  * <p>Loads and batches are never put into a batch. Thread-safe: whichever thread finds work and a
  * free slot (a submitting request, or the state machine's thread completing an entry) proposes.
@@ -34,24 +40,46 @@ final class GroupCommit {
     }
 
     private final Consumer<Task> raft;
-    private final IntConsumer batchSizes;
+    private final StoreMetrics metrics;
     private final int maxInFlight;
     private final int maxRequests;
     private final long maxBytes;
+    /** The gap that ends a gathering is the gather time divided by this. */
+    private static final int GAP_DIVISOR = 4;
+
+    private final long gatherNanos;
+    private final ScheduledExecutorService timer;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ReentrantLock takeLock = new ReentrantLock();
+    private final long gapNanos;
+    // The gathering state; written under takeLock, read without it by stillGathering().
+    /** While gathering: the number of queued requests to wait for, else 0. */
+    private volatile int gatherTarget;
+    private volatile long gatherDeadline;
+    /** When the last request was queued (System.nanoTime). */
+    private volatile long lastArrival;
+    /** Counts gatherings begun and ended, so a check that fires after its gathering ended does nothing. */
+    private long gatherRound;
 
     /**
      * @param raft proposes a task to Raft (jraft's {@code Node::apply})
-     * @param batchSizes told the number of requests in each entry proposed
+     * @param metrics told the number of requests in each entry proposed, and each gathering that timed out
+     * @param gatherNanos how long, at most, the next entry waits for the clients of the entry just
+     *     applied to send their next requests (0: never waits)
+     * @param timer ends a gathering whose clients did not all come back
      */
-    GroupCommit(Consumer<Task> raft, IntConsumer batchSizes, int maxInFlight, int maxRequests, long maxBytes) {
+    GroupCommit(Consumer<Task> raft, StoreMetrics metrics, int maxInFlight, int maxRequests, long maxBytes,
+            long gatherNanos, ScheduledExecutorService timer) {
         this.raft = raft;
-        this.batchSizes = batchSizes;
+        this.metrics = metrics;
         this.maxInFlight = Math.max(1, maxInFlight);
         this.maxRequests = Math.max(1, maxRequests);
         this.maxBytes = Math.max(1, maxBytes);
+        this.gatherNanos = Math.max(0, gatherNanos);
+        this.gapNanos = Math.max(1, this.gatherNanos / GAP_DIVISOR);
+        this.timer = timer;
     }
 
     /** Proposes {@code entry}, alone or with others; the future completes when it is applied or has failed. */
@@ -63,6 +91,8 @@ final class GroupCommit {
             return p.result();
         }
         queue.add(p);
+        lastArrival = System.nanoTime();
+        queued.incrementAndGet();
         drain();
         return p.result();
     }
@@ -85,6 +115,9 @@ final class GroupCommit {
      */
     private void drain() {
         while (!queue.isEmpty()) {
+            if (stillGathering()) {
+                return; // the last request awaited, or the deadline, drains
+            }
             int n = inFlight.get();
             if (n >= maxInFlight) {
                 return; // the entry in flight that completes next drains again
@@ -97,7 +130,7 @@ final class GroupCommit {
                 inFlight.decrementAndGet(); // another thread took them; look again
                 continue;
             }
-            propose(batch, this::entryDone);
+            propose(batch, () -> entryDone(batch.size()));
         }
     }
 
@@ -115,15 +148,84 @@ final class GroupCommit {
                 batch.add(queue.poll());
                 bytes += p.bytes();
             }
+            queued.addAndGet(-batch.size());
+            if (gatherTarget > 0) {
+                gatherTarget = 0;
+                gatherRound++;
+            }
         } finally {
             takeLock.unlock();
         }
         return batch;
     }
 
-    private void entryDone() {
+    private boolean stillGathering() {
+        int target = gatherTarget;
+        return target > 0 && queued.get() < target && System.nanoTime() - gatherDeadline < 0;
+    }
+
+    /**
+     * An entry of {@code requests} requests was applied (or failed): their clients are being
+     * answered and, under a steady load, are about to send their next requests. The next entry
+     * waits for them instead of going out with whatever is queued right now; otherwise the clients
+     * split into two groups that take turns, each filling half an entry. It goes as soon as they
+     * are all back, or once no request has arrived for a gap (a quarter of the gather time: the
+     * clients still missing paused or left, and those that write now and then cost the others no
+     * more than that), and at the latest after the gather time. A lone client never waits: its own
+     * next request is all the entry waits for.
+     */
+    private void entryDone(int requests) {
+        long round = -1;
+        if (gatherNanos > 0 && requests > 0) {
+            takeLock.lock();
+            try {
+                round = ++gatherRound;
+                long now = System.nanoTime();
+                gatherDeadline = now + gatherNanos;
+                lastArrival = now;
+                gatherTarget = Math.min(maxRequests, queued.get() + requests);
+            } finally {
+                takeLock.unlock();
+            }
+        }
         inFlight.decrementAndGet();
         drain();
+        if (round >= 0) {
+            checkGatheringLater(round, gapNanos);
+        }
+    }
+
+    private void checkGatheringLater(long round, long delayNanos) {
+        timer.schedule(() -> checkGathering(round), delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Ends a gathering that hit its gap or its deadline; otherwise looks again when the gap could end. */
+    private void checkGathering(long round) {
+        long recheck = -1;
+        boolean ended = false;
+        takeLock.lock();
+        try {
+            if (gatherRound != round || gatherTarget == 0) {
+                return; // it ended: its requests were all back and proposed
+            }
+            long now = System.nanoTime();
+            long until = Math.min(lastArrival + gapNanos, gatherDeadline);
+            if (now - until >= 0) {
+                gatherTarget = 0;
+                gatherRound++;
+                ended = true;
+            } else {
+                recheck = until - now;
+            }
+        } finally {
+            takeLock.unlock();
+        }
+        if (ended) {
+            metrics.recordGatherTimeout();
+            drain();
+        } else {
+            checkGatheringLater(round, recheck);
+        }
     }
 
     private void propose(List<Pending> requests, Runnable onDone) {
@@ -137,7 +239,7 @@ final class GroupCommit {
         }
         List<CompletableFuture<StoreResult>> waiting = new ArrayList<>(requests.size());
         requests.forEach(r -> waiting.add(r.result()));
-        batchSizes.accept(requests.size());
+        metrics.recordProposal(requests.size());
         try {
             raft.accept(new Task(ByteBuffer.wrap(entry.toByteArray()), new ApplyClosure(entry, waiting, onDone)));
         } catch (RuntimeException e) {

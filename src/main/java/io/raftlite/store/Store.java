@@ -199,8 +199,9 @@ public final class Store implements AutoCloseable {
         if (node == null) {
             throw new IllegalStateException("cannot start the Raft node");
         }
-        groupCommit = new GroupCommit(node::apply, metrics::recordProposal, props.raft().proposalsInFlight(),
-                props.raft().proposalMaxRequests(), props.raft().proposalMaxBytes());
+        groupCommit = new GroupCommit(node::apply, metrics, props.raft().proposalsInFlight(),
+                props.raft().proposalMaxRequests(), props.raft().proposalMaxBytes(),
+                props.raft().proposalGatherTime().toNanos(), scheduler);
         open = true;
         long every = Math.max(100, props.raft().snapshotInterval().toMillis());
         scheduler.scheduleWithFixedDelay(this::snapshotIfDue, every, every, TimeUnit.MILLISECONDS);

@@ -17,6 +17,13 @@ public interface StoreMetrics {
     default void recordProposal(int requests) {
     }
 
+    /**
+     * The leader's next entry stopped waiting for the clients of the entry before (group commit's
+     * gathering: a gap with no requests, or the gather time) and went without some of them.
+     */
+    default void recordGatherTimeout() {
+    }
+
     /** One snapshot saved, taking {@code nanos} from pin to copied. */
     default void recordSnapshot(long nanos) {
     }

@@ -72,7 +72,8 @@ class ActuatorIT {
         Map<String, Double> m = scrapeUnlabelled();
         for (String name : List.of("raftlite_raft_commit_index", "raftlite_raft_applied_index", "raftlite_raft_term",
                 "raftlite_raft_leader", "raftlite_raft_last_log_index", "raftlite_snapshots_total",
-                "raftlite_sqlite_size_bytes", "raftlite_raft_apply_seconds_count", "raftlite_raft_apply_seconds_sum")) {
+                "raftlite_sqlite_size_bytes", "raftlite_raft_apply_seconds_count", "raftlite_raft_apply_seconds_sum",
+                "raftlite_raft_proposal_gather_timeouts_total")) {
             assertThat(m).as("metric %s", name).containsKey(name);
         }
         assertThat(m.get("raftlite_raft_leader")).isEqualTo(1.0);

@@ -18,17 +18,39 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class GroupCommitTest {
     /** Stands in for jraft: keeps the proposed tasks until the test applies or fails them. */
     private final List<Task> proposed = Collections.synchronizedList(new ArrayList<>());
     private final List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger gatherTimeouts = new AtomicInteger();
+    private final StoreMetrics metrics = new StoreMetrics() {
+        @Override
+        public void recordProposal(int requests) {
+            sizes.add(requests);
+        }
+
+        @Override
+        public void recordGatherTimeout() {
+            gatherTimeouts.incrementAndGet();
+        }
+    };
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stopTimer() {
+        timer.shutdownNow();
+    }
 
     private GroupCommit groupCommit(int inFlight, int maxRequests, long maxBytes) {
-        return new GroupCommit(proposed::add, sizes::add, inFlight, maxRequests, maxBytes);
+        return new GroupCommit(proposed::add, metrics, inFlight, maxRequests, maxBytes, 0, null);
     }
 
     @Test
@@ -127,16 +149,16 @@ class GroupCommitTest {
         assertThat(d).isCompleted();
     }
 
-    @Test
-    void underConcurrentLoadEveryRequestIsAnsweredOnceAndTheSlotsAreRespected() throws Exception {
-        int slots = 2;
+    @ParameterizedTest(name = "{0} slot(s), gather {1} ns")
+    @CsvSource({"1, 0", "2, 0", "1, 200000", "2, 200000"})
+    void underConcurrentLoadEveryRequestIsAnsweredOnceAndTheSlotsAreRespected(int slots, long gatherNanos) throws Exception {
         AtomicInteger maxSeen = new AtomicInteger();
         BlockingQueue<Task> toApply = new LinkedBlockingQueue<>();
         GroupCommit[] holder = new GroupCommit[1];
         GroupCommit gc = new GroupCommit(t -> {
             maxSeen.accumulateAndGet(holder[0].inFlight(), Math::max);
             toApply.add(t);
-        }, sizes::add, slots, 16, 1 << 20);
+        }, metrics, slots, 16, 1 << 20, gatherNanos, timer);
         holder[0] = gc;
         // the "state machine": applies entries one at a time, in order, on its own thread
         Thread applier = new Thread(() -> {
@@ -179,7 +201,65 @@ class GroupCommitTest {
         assertThat(gc.inFlight()).isZero();
     }
 
+    @Test
+    void theNextEntryWaitsForTheClientsJustAnsweredAndGoesOnceTheyAreBack() {
+        GroupCommit gc = gathering(TimeUnit.SECONDS.toNanos(30));
+        CompletableFuture<StoreResult> a = gc.submit(write("INSERT INTO t VALUES('a')"));
+        gc.submit(write("INSERT INTO t VALUES('b')"));
+        gc.submit(write("INSERT INTO t VALUES('c')"));
+        apply(proposed.get(0), 1);
+        assertThat(a).isCompleted();
+        assertThat(proposed).as("b and c wait for a's client to come back").hasSize(1);
+
+        gc.submit(write("INSERT INTO t VALUES('a2')"));
+        assertThat(proposed).hasSize(2);
+        assertThat(entryOf(proposed.get(1)).getBatch().getEntriesList()).extracting(e -> e.getExecute().getStatements(0).getSql())
+                .containsExactly("INSERT INTO t VALUES('b')", "INSERT INTO t VALUES('c')", "INSERT INTO t VALUES('a2')");
+        assertThat(gatherTimeouts.get()).isZero();
+    }
+
+    @Test
+    void aLoneClientNeverWaits() {
+        GroupCommit gc = gathering(TimeUnit.SECONDS.toNanos(30));
+        for (int i = 1; i <= 5; i++) {
+            CompletableFuture<StoreResult> r = gc.submit(write("INSERT INTO t VALUES(" + i + ")"));
+            assertThat(proposed).as("request %d proposed at once", i).hasSize(i);
+            apply(proposed.get(i - 1), i);
+            assertThat(r).isCompleted();
+        }
+        assertThat(sizes).containsOnly(1);
+        assertThat(gatherTimeouts.get()).isZero();
+    }
+
+    @Test
+    void aClientThatDoesNotComeBackCostsTheOthersOneGapNotTheGatherTime() {
+        long gather = TimeUnit.SECONDS.toNanos(4);
+        long gap = gather / 4;
+        GroupCommit gc = gathering(gather);
+        gc.submit(write("INSERT INTO t VALUES('a')"));
+        CompletableFuture<StoreResult> b = gc.submit(write("INSERT INTO t VALUES('b')"));
+        long applied = System.nanoTime();
+        apply(proposed.get(0), 1); // a's client does not come back: b's entry waits for it, then goes alone
+        assertThat(proposed).hasSize(1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (proposed.size() < 2 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        long waited = System.nanoTime() - applied;
+        assertThat(proposed).hasSize(2);
+        assertThat(waited).as("waited a gap with no requests").isGreaterThanOrEqualTo(gap).isLessThan(gather);
+        assertThat(entryOf(proposed.get(1)).getExecute().getStatements(0).getSql()).isEqualTo("INSERT INTO t VALUES('b')");
+        assertThat(gatherTimeouts.get()).isEqualTo(1);
+
+        apply(proposed.get(1), 2);
+        assertThat(b).isCompleted();
+    }
+
     // ---- helpers ----
+
+    private GroupCommit gathering(long gatherNanos) {
+        return new GroupCommit(proposed::add, metrics, 1, 256, 1 << 20, gatherNanos, timer);
+    }
 
     private static LogEntry write(String sql) {
         return LogEntry.newBuilder().setExecute(LogEntries.toProto(List.of(Statement.of(sql)), ExecutionOptions.DEFAULT)).build();
