@@ -6,6 +6,8 @@ import io.raftlite.command.LogEntry;
 import io.raftlite.db.StatementResult;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Carries a proposed entry to the state machine on the leader and its results back to the waiting
@@ -18,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
  * machine decodes their bytes instead.
  */
 final class ApplyClosure implements Closure {
+    private static final Logger log = LoggerFactory.getLogger(ApplyClosure.class);
+
     private final LogEntry entry;
     private final List<CompletableFuture<StoreResult>> waiting;
     private final Runnable onDone;
@@ -58,7 +62,13 @@ final class ApplyClosure implements Closure {
                 waiting.forEach(f -> f.completeExceptionally(failure));
             }
         } finally {
-            onDone.run();
+            try {
+                onDone.run();
+            } catch (RuntimeException e) {
+                // This runs inside the state machine's apply loop, which must never see an exception
+                // (SqlStateMachine.onApply): group commit's bookkeeping failing must not fail the entry.
+                log.error("group commit could not finish after an entry", e);
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -196,7 +197,22 @@ final class GroupCommit {
     }
 
     private void checkGatheringLater(long round, long delayNanos) {
-        timer.schedule(() -> checkGathering(round), delayNanos, TimeUnit.NANOSECONDS);
+        try {
+            timer.schedule(() -> checkGathering(round), delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // The store is closing (its timer stops first): nothing would end this gathering, so
+            // it ends now; this runs on the thread that completed an entry, which must not fail.
+            takeLock.lock();
+            try {
+                if (gatherRound == round && gatherTarget > 0) {
+                    gatherTarget = 0;
+                    gatherRound++;
+                }
+            } finally {
+                takeLock.unlock();
+            }
+            drain();
+        }
     }
 
     /** Ends a gathering that hit its gap or its deadline; otherwise looks again when the gap could end. */
