@@ -23,10 +23,10 @@ import java.util.function.Consumer;
  * and applied, so durability is exactly that of one entry per request.
  *
  * <p>At most {@code maxInFlight} entries are proposed and not yet applied at any time. A request
- * that finds a free slot is proposed at once, alone (a lone client pays no wait and its entry is a
- * plain one); otherwise it waits in the queue, and the next entry to be applied frees a slot and
- * proposes what is queued (up to {@code maxRequests} requests and about {@code maxBytes}). So
- * batches grow with the load by themselves.
+ * that finds a free slot, with no gathering under way, is proposed at once, alone (a lone client
+ * pays no wait and its entry is a plain one); otherwise it waits in the queue, and the next entry
+ * to be applied frees a slot and proposes what is queued (up to {@code maxRequests} requests and
+ * about {@code maxBytes}). So batches grow with the load by themselves.
  *
  * <p>Gathering: when an entry has been applied, the next one first waits, briefly, until the
  * clients it just answered have sent their next requests (see {@link #entryDone}). Without it,
@@ -34,7 +34,8 @@ import java.util.function.Consumer;
  * and every write pays for twice as many entries as it needs.
  *
  * <p>Loads and batches are never put into a batch. Thread-safe: whichever thread finds work and a
- * free slot (a submitting request, or the state machine's thread completing an entry) proposes.
+ * free slot (a submitting request, the state machine's thread completing an entry, or the timer
+ * ending a gathering) proposes.
  */
 final class GroupCommit {
     private record Pending(LogEntry entry, int bytes, CompletableFuture<StoreResult> result) {
@@ -63,6 +64,7 @@ final class GroupCommit {
     private volatile long lastArrival;
     /** Counts gatherings begun and ended, so a check that fires after its gathering ended does nothing. */
     private long gatherRound;
+    private boolean closed;
 
     /**
      * @param raft proposes a task to Raft (jraft's {@code Node::apply})
@@ -88,7 +90,7 @@ final class GroupCommit {
         Pending p = new Pending(entry, entry.getSerializedSize(), new CompletableFuture<>());
         if (!batchable(entry)) {
             // Alone, outside the slots: a database load must not wait behind writes or delay them.
-            propose(List.of(p), () -> { });
+            propose(List.of(p), null);
             return p.result();
         }
         queue.add(p);
@@ -111,13 +113,14 @@ final class GroupCommit {
     }
 
     /**
-     * Proposes queued requests while there are some and a slot is free. The queue is checked after
-     * each slot is released and each request is queued, so a request never waits with a slot free.
+     * Proposes queued requests while there are some, a slot is free and no gathering is under way.
+     * The queue is checked after each slot is released, each request is queued and each gathering
+     * ends, so a request never waits with a slot free once its entry's gathering is over.
      */
     private void drain() {
         while (!queue.isEmpty()) {
             if (stillGathering()) {
-                return; // the last request awaited, or the deadline, drains
+                return; // the last request awaited, or the timer's check, drains
             }
             int n = inFlight.get();
             if (n >= maxInFlight) {
@@ -131,7 +134,18 @@ final class GroupCommit {
                 inFlight.decrementAndGet(); // another thread took them; look again
                 continue;
             }
-            propose(batch, () -> entryDone(batch.size()));
+            long[] gathering = {-1};
+            propose(batch, new ApplyClosure.Completion() {
+                @Override
+                public void beforeAnswers() {
+                    gathering[0] = beginGathering(batch.size());
+                }
+
+                @Override
+                public void afterAnswers() {
+                    entryDone(gathering);
+                }
+            });
         }
     }
 
@@ -166,33 +180,44 @@ final class GroupCommit {
     }
 
     /**
-     * An entry of {@code requests} requests was applied (or failed): their clients are being
-     * answered and, under a steady load, are about to send their next requests. The next entry
-     * waits for them instead of going out with whatever is queued right now; otherwise the clients
-     * split into two groups that take turns, each filling half an entry. It goes as soon as they
-     * are all back, or once no request has arrived for a gap (a quarter of the gather time: the
-     * clients still missing paused or left, and those that write now and then cost the others no
-     * more than that), and at the latest after the gather time. A lone client never waits: its own
-     * next request is all the entry waits for.
+     * An entry of {@code requests} requests was applied, and its clients are about to be answered:
+     * under a steady load they will send their next requests right after. The next entry waits for
+     * them instead of going out with whatever is queued now; otherwise the clients split into two
+     * groups that take turns, each filling half an entry. It goes as soon as they are all back, or
+     * once no request has arrived for a gap (a quarter of the gather time: the clients still
+     * missing paused or left), and at the latest after the gather time. A lone client never waits:
+     * its own next request is all the entry waits for. This runs before any of them is answered,
+     * so none of them can be in the queue yet and counted twice. Not after a failed entry: its
+     * clients may go elsewhere, or not come back.
      */
-    private void entryDone(int requests) {
-        long round = -1;
-        if (gatherNanos > 0 && requests > 0) {
-            takeLock.lock();
-            try {
-                round = ++gatherRound;
-                long now = System.nanoTime();
-                gatherDeadline = now + gatherNanos;
-                lastArrival = now;
-                gatherTarget = Math.min(maxRequests, queued.get() + requests);
-            } finally {
-                takeLock.unlock();
-            }
+    private long beginGathering(int requests) {
+        if (gatherNanos <= 0 || requests <= 0) {
+            return -1;
         }
+        takeLock.lock();
+        try {
+            if (closed) {
+                return -1;
+            }
+            long now = System.nanoTime();
+            gatherDeadline = now + gatherNanos;
+            lastArrival = now;
+            gatherTarget = Math.min(maxRequests, queued.get() + requests);
+            return ++gatherRound;
+        } finally {
+            takeLock.unlock();
+        }
+    }
+
+    /** The entry's requests were answered (or failed): frees its slot, and watches its gathering. */
+    private void entryDone(long[] gathering) {
         inFlight.decrementAndGet();
-        drain();
-        if (round >= 0) {
-            checkGatheringLater(round, gapNanos);
+        try {
+            drain();
+        } finally {
+            if (gathering[0] >= 0) {
+                checkGatheringLater(gathering[0], gapNanos);
+            }
         }
     }
 
@@ -200,17 +225,8 @@ final class GroupCommit {
         try {
             timer.schedule(() -> checkGathering(round), delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-            // The store is closing (its timer stops first): nothing would end this gathering, so
-            // it ends now; this runs on the thread that completed an entry, which must not fail.
-            takeLock.lock();
-            try {
-                if (gatherRound == round && gatherTarget > 0) {
-                    gatherTarget = 0;
-                    gatherRound++;
-                }
-            } finally {
-                takeLock.unlock();
-            }
+            // The store is closing (its timer stops first): nothing else would end this gathering.
+            endGathering(round);
             drain();
         }
     }
@@ -237,14 +253,45 @@ final class GroupCommit {
             takeLock.unlock();
         }
         if (ended) {
-            metrics.recordGatherTimeout();
-            drain();
+            try {
+                metrics.recordGatherTimeout();
+            } finally {
+                drain();
+            }
         } else {
             checkGatheringLater(round, recheck);
         }
     }
 
-    private void propose(List<Pending> requests, Runnable onDone) {
+    private void endGathering(long round) {
+        takeLock.lock();
+        try {
+            if (round < 0 || gatherRound == round) {
+                gatherTarget = 0;
+                gatherRound++;
+            }
+        } finally {
+            takeLock.unlock();
+        }
+    }
+
+    /**
+     * The store is closing: no entry waits for clients any more, and whatever is queued is proposed
+     * now, to be committed or failed by Raft as it shuts down, instead of waiting for a timer that
+     * has stopped.
+     */
+    void close() {
+        takeLock.lock();
+        try {
+            closed = true;
+        } finally {
+            takeLock.unlock();
+        }
+        endGathering(-1);
+        drain();
+    }
+
+    private void propose(List<Pending> requests, ApplyClosure.Completion completion) {
         LogEntry entry;
         if (requests.size() == 1) {
             entry = requests.get(0).entry();
@@ -255,13 +302,16 @@ final class GroupCommit {
         }
         List<CompletableFuture<StoreResult>> waiting = new ArrayList<>(requests.size());
         requests.forEach(r -> waiting.add(r.result()));
-        metrics.recordProposal(requests.size());
+        ApplyClosure closure = completion == null
+                ? new ApplyClosure(entry, waiting, () -> { })
+                : new ApplyClosure(entry, waiting, completion);
         try {
-            raft.accept(new Task(ByteBuffer.wrap(entry.toByteArray()), new ApplyClosure(entry, waiting, onDone)));
+            metrics.recordProposal(requests.size());
+            raft.accept(new Task(ByteBuffer.wrap(entry.toByteArray()), closure));
         } catch (RuntimeException e) {
-            // jraft reports its refusals through the closure; anything thrown here never reached it
-            waiting.forEach(f -> f.completeExceptionally(e));
-            onDone.run();
+            // jraft reports most refusals through the closure, and a node shutting down does both;
+            // the closure runs once either way
+            closure.fail(e);
         }
     }
 }

@@ -950,6 +950,7 @@ public final class Store implements AutoCloseable {
         handOverLeadership();
         open = false;
         scheduler.shutdownNow();
+        groupCommit.close(); // its gathering timer was the scheduler: what is queued goes now
         linkChecker.shutdownNow();
         raftGroup.shutdown();
         boolean stopped = false;

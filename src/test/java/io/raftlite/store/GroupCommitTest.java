@@ -272,6 +272,62 @@ class GroupCommitTest {
         assertThat(b).isCompleted();
     }
 
+    @Test
+    void aClientAnsweredBeforeTheSlotIsFreedIsNotCountedTwice() {
+        GroupCommit gc = gathering(TimeUnit.SECONDS.toNanos(30));
+        List<CompletableFuture<StoreResult>> next = new ArrayList<>();
+        gc.submit(write("INSERT INTO t VALUES('a')"))
+                .thenRun(() -> next.add(gc.submit(write("INSERT INTO t VALUES('a2')")))); // back at once, on the applier's thread
+        apply(proposed.get(0), 1);
+        assertThat(next).hasSize(1);
+        assertThat(proposed).as("a2 is all its entry waited for").hasSize(2);
+        assertThat(gatherTimeouts.get()).isZero();
+    }
+
+    @Test
+    void aFailedEntryDoesNotWaitForItsClients() {
+        GroupCommit gc = gathering(TimeUnit.SECONDS.toNanos(30));
+        gc.submit(write("INSERT INTO t VALUES('a')"));
+        gc.submit(write("INSERT INTO t VALUES('b')"));
+        proposed.get(0).getDone().run(new Status(RaftError.EPERM, "Is not leader."));
+        assertThat(proposed).as("b goes at once: a's client may not come back").hasSize(2);
+    }
+
+    @Test
+    void closingEndsTheGatheringAndNoEntryWaitsAfterwards() {
+        GroupCommit gc = gathering(TimeUnit.SECONDS.toNanos(30));
+        gc.submit(write("INSERT INTO t VALUES('a')"));
+        gc.submit(write("INSERT INTO t VALUES('b')"));
+        apply(proposed.get(0), 1);
+        assertThat(proposed).as("b waits for a's client").hasSize(1);
+        gc.close();
+        assertThat(proposed).as("closing proposes b").hasSize(2);
+        gc.submit(write("INSERT INTO t VALUES('c')"));
+        apply(proposed.get(1), 2);
+        assertThat(proposed).as("c does not wait for b's client").hasSize(3);
+    }
+
+    @Test
+    void anEntryRaftBothFailsAndThrowsOnIsAnsweredOnceAndFreesItsSlotOnce() {
+        AtomicInteger proposals = new AtomicInteger();
+        GroupCommit gc = new GroupCommit(t -> {
+            proposals.incrementAndGet();
+            if (proposals.get() == 1) { // as jraft's apply on a node shutting down: runs the closure, then throws
+                t.getDone().run(new Status(RaftError.ENODESHUTDOWN, "Node is shutting down."));
+                throw new IllegalStateException("Node is shutting down");
+            }
+            proposed.add(t);
+        }, metrics, 1, 256, 1 << 20, TimeUnit.SECONDS.toNanos(30), timer);
+        CompletableFuture<StoreResult> a = gc.submit(write("INSERT INTO t VALUES('a')"));
+        assertThat(a).isCompletedExceptionally();
+        assertThat(a.handle((r, e) -> e).join()).isInstanceOf(ApplyClosure.RaftFailure.class);
+        assertThat(gc.inFlight()).isZero();
+        gc.submit(write("INSERT INTO t VALUES('b')"));
+        gc.submit(write("INSERT INTO t VALUES('c')"));
+        assertThat(gc.inFlight()).as("one slot, not two").isEqualTo(1);
+        assertThat(proposed).hasSize(1);
+    }
+
     // ---- helpers ----
 
     private GroupCommit gathering(long gatherNanos) {
