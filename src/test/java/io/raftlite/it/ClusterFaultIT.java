@@ -124,7 +124,8 @@ class ClusterFaultIT {
         cluster = ClusterNodes.form(dir, 3, "--raftlite.raft.snapshot-threshold=200",
                 "--raftlite.raft.snapshot-interval=200ms");
         NodeProcess leader = cluster.awaitLeader();
-        api(leader).execute("[\"CREATE TABLE fault_snap (id INTEGER PRIMARY KEY, v TEXT NOT NULL)\"]");
+        api(leader).execute("[\"CREATE TABLE fault_snap (id INTEGER PRIMARY KEY, v TEXT NOT NULL)\", "
+                + "\"CREATE TABLE fault_pad (id INTEGER PRIMARY KEY, v TEXT NOT NULL)\"]");
         NodeProcess follower = cluster.nodes.stream().filter(p -> p != leader).findFirst().orElseThrow();
         NodeProcess other = cluster.nodes.stream().filter(p -> p != leader && p != follower).findFirst().orElseThrow();
         ClusterNodes.awaitCount(cluster.nodes, "fault_snap", 0);
@@ -178,6 +179,15 @@ class ClusterFaultIT {
         }
         assertThat(writers).noneMatch(Thread::isAlive);
         assertThat(failures).isEmpty();
+        // Concurrent writers share log entries (group commit), so the log is topped up by a lone
+        // client, one request per entry, until it is several snapshots past the stopped follower.
+        for (int i = 0; i < 5000 && lastLogIndex(leader) < stoppedAt + 700; i++) {
+            try {
+                api(leader).post("/db/execute?timeout=10s", "[\"INSERT INTO fault_pad(v) VALUES('x')\"]");
+            } catch (RuntimeException e) {
+                NodeProcess.sleep(100); // a leader change on a busy machine; the loop looks again
+            }
+        }
         ClusterNodes.awaitCount(List.of(leader, other), "fault_snap", rows);
         JsonNode leaderStatus = ClusterNodes.status(leader);
         assertThat(leaderStatus.path("raft").path("last_snapshot_index").asLong())
@@ -260,5 +270,10 @@ class ClusterFaultIT {
 
     private static Path log(NodeProcess p) {
         return p.dataDir().resolveSibling(p.dataDir().getFileName() + ".log");
+    }
+
+    private static long lastLogIndex(NodeProcess node) {
+        JsonNode status = ClusterNodes.status(node);
+        return status == null ? 0 : status.path("raft").path("last_log_index").asLong();
     }
 }
