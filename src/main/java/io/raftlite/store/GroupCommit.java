@@ -94,7 +94,9 @@ final class GroupCommit {
             return p.result();
         }
         queue.add(p);
-        lastArrival = System.nanoTime();
+        if (gatherNanos > 0) {
+            lastArrival = System.nanoTime();
+        }
         queued.incrementAndGet();
         drain();
         return p.result();
@@ -164,10 +166,7 @@ final class GroupCommit {
                 bytes += p.bytes();
             }
             queued.addAndGet(-batch.size());
-            if (gatherTarget > 0) {
-                gatherTarget = 0;
-                gatherRound++;
-            }
+            endGatheringLocked();
         } finally {
             takeLock.unlock();
         }
@@ -243,9 +242,7 @@ final class GroupCommit {
             long now = System.nanoTime();
             long until = Math.min(lastArrival + gapNanos, gatherDeadline);
             if (now - until >= 0) {
-                gatherTarget = 0;
-                gatherRound++;
-                ended = true;
+                ended = endGatheringLocked();
             } else {
                 recheck = until - now;
             }
@@ -267,12 +264,21 @@ final class GroupCommit {
         takeLock.lock();
         try {
             if (round < 0 || gatherRound == round) {
-                gatherTarget = 0;
-                gatherRound++;
+                endGatheringLocked();
             }
         } finally {
             takeLock.unlock();
         }
+    }
+
+    /** Ends the gathering under way, if any (its pending check then does nothing); under takeLock. */
+    private boolean endGatheringLocked() {
+        if (gatherTarget == 0) {
+            return false;
+        }
+        gatherTarget = 0;
+        gatherRound++;
+        return true;
     }
 
     /**
