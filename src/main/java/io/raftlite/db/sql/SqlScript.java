@@ -33,6 +33,14 @@ public final class SqlScript {
      */
     public static List<SqlStatementText> split(String text) {
         Objects.requireNonNull(text, "text");
+        if (isOneBareStatement(text)) {
+            return List.of(new SqlStatementText(text, 0, Map.of()));
+        }
+        return splitTokenized(text);
+    }
+
+    /** {@link #split} by tokenizing the whole text, whatever it holds. */
+    static List<SqlStatementText> splitTokenized(String text) {
         int nul = text.indexOf('\0');
         if (nul >= 0) {
             text = text.substring(0, nul);
@@ -51,6 +59,9 @@ public final class SqlScript {
      */
     public static boolean endsWithEmptyStatement(String text) {
         Objects.requireNonNull(text, "text");
+        if (text.indexOf(';') < 0) {
+            return false;
+        }
         int nul = text.indexOf('\0');
         List<Token> tokens = SqlLexer.tokenize(nul >= 0 ? text.substring(0, nul) : text);
         int last = -1;
@@ -75,6 +86,30 @@ public final class SqlScript {
             }
         }
         return false;
+    }
+
+    /**
+     * True if {@code text} is, for {@link #split}, one statement with no parameters that runs from its
+     * first character to its last, so tokenizing it would find just that: it has no character that
+     * could end a statement, start a parameter or a comment, or cut the text ({@code ; ? : @ $ # - /}
+     * and NUL), and no whitespace at either end. Most point reads that embed their values are such
+     * texts (a {@code -} in a literal or a parameter sends a text the long way, to the lexer).
+     */
+    static boolean isOneBareStatement(String text) {
+        int n = text.length();
+        if (n == 0 || SqlLexer.isSpace(text.charAt(0)) || SqlLexer.isSpace(text.charAt(n - 1))) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            switch (text.charAt(i)) {
+                case ';', '?', ':', '@', '$', '#', '-', '/', '\0' -> {
+                    return false;
+                }
+                default -> {
+                }
+            }
+        }
+        return true;
     }
 
     private static SqlStatementText describe(String text, List<Token> statement) {

@@ -129,4 +129,33 @@ class SqlScriptTest {
         assertThat(s.parameterCount()).isEqualTo(1);
         assertThat(s.namedParameterIndexes()).isEmpty();
     }
+
+    @Test
+    void aBareStatementTakesTheShortPathAndSplitsAsTheLexerWould() {
+        assertThat(SqlScript.isOneBareStatement("SELECT v FROM bench WHERE k='k12'")).isTrue();
+        for (String longWay : new String[] {"SELECT 1;", " SELECT 1", "SELECT 1\n", "SELECT ?", "SELECT :a", "SELECT @a",
+                "SELECT $a", "SELECT #a", "SELECT 1 -- c", "SELECT 1 /* c */", "SELECT 'a\0b'", "SELECT -1", ""}) {
+            assertThat(SqlScript.isOneBareStatement(longWay)).as(longWay).isFalse();
+        }
+        assertThat(SqlScript.endsWithEmptyStatement("SELECT 'x'")).isFalse();
+        // every text, whichever path it takes, splits as tokenizing all of it does; the alphabet mixes
+        // the characters the short path looks for with quotes, brackets, spaces and non-ASCII letters
+        String alphabet = "ab1 \t\n'\"[]`();?:@$#-/*=,\0é" + "SELECT ";
+        java.util.Random random = new java.util.Random(20261125);
+        int shortPath = 0;
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(14);
+            for (int j = 0; j < length; j++) {
+                text.append(random.nextInt(3) == 0 ? alphabet.charAt(random.nextInt(alphabet.length()))
+                        : "SELECT x FROM t WHERE k=ab'c".charAt(random.nextInt(27)));
+            }
+            String t = text.toString();
+            if (SqlScript.isOneBareStatement(t)) {
+                shortPath++;
+            }
+            assertThat(SqlScript.split(t)).as(t).isEqualTo(SqlScript.splitTokenized(t));
+        }
+        assertThat(shortPath).isGreaterThan(2_000);
+    }
 }
