@@ -46,6 +46,8 @@ public record RaftliteProperties(
      * @param snapshotInterval how often the snapshot threshold is checked
      * @param sync fsync the Raft log on every append
      * @param readPoolSize number of read-only SQLite connections
+     * @param statementCacheBytes memory that the prepared statements the SQLite connections keep for
+     *     reuse may take together, estimated from their text (about 2.5 KB for a short point read)
      * @param nonVoter join as a read replica (a SOFAJRaft learner) that neither votes nor counts for quorum
      * @param shutdownStepdown a leader hands leadership over before it shuts down
      * @param clusterRemoveShutdown a node removes itself from the cluster when it shuts down
@@ -67,6 +69,7 @@ public record RaftliteProperties(
             @DefaultValue("10s") Duration snapshotInterval,
             @DefaultValue("true") boolean sync,
             @DefaultValue("16") int readPoolSize,
+            @DefaultValue("16777216") long statementCacheBytes,
             @DefaultValue("false") boolean nonVoter,
             @DefaultValue("true") boolean shutdownStepdown,
             @DefaultValue("false") boolean clusterRemoveShutdown,

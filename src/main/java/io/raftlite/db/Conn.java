@@ -25,29 +25,31 @@ final class Conn implements AutoCloseable {
     private boolean deadlineHit;
     private PreparedStatement countersStatement;
     /**
-     * Client SQL prepared on this connection, by its exact text, least recently used first. Statements
-     * are taken out while in use ({@link #statement}) and put back reset ({@link #release}).
+     * Client SQL prepared on this connection, by its exact text, least recently used first, as many as
+     * the database's {@link StatementMemory} allows. Statements are taken out while in use
+     * ({@link #statement}) and put back reset ({@link #release}).
      */
-    private final RecentlyUsed<String, PreparedStatement> statements =
-            new RecentlyUsed<>(CACHED_STATEMENTS, Conn::closeQuietly);
+    private final RecentlyUsed<String, PreparedStatement> statements;
 
-    static final int CACHED_STATEMENTS = 128;
+    /** Texts whose {@link ParsedSql} a connection keeps. */
+    static final int PARSED_TEXTS = 128;
 
-    private final ParsedSql.Cache parsed = new ParsedSql.Cache(CACHED_STATEMENTS);
+    private final ParsedSql.Cache parsed = new ParsedSql.Cache(PARSED_TEXTS);
     /** raftlite's own fixed SQL ({@link #exec}), each text prepared once for the connection's life. */
     private final java.util.Map<String, PreparedStatement> fixedStatements = new java.util.HashMap<>();
 
-    private Conn(SQLiteConnection jdbc, boolean readOnly) {
+    private Conn(SQLiteConnection jdbc, boolean readOnly, StatementMemory statementMemory) {
         this.jdbc = jdbc;
         this.readOnly = readOnly;
+        this.statements = new RecentlyUsed<>(Integer.MAX_VALUE, statementMemory, StatementMemory::estimate, Conn::closeQuietly);
     }
 
     /** The read-write connection: WAL, synchronous=OFF, wal_autocheckpoint=0, foreign keys per config. */
-    static Conn openReadWrite(Path file, DatabaseConfig config) throws SQLException {
+    static Conn openReadWrite(Path file, DatabaseConfig config, StatementMemory statementMemory) throws SQLException {
         SQLiteConfig c = baseConfig(config);
         c.enforceForeignKeys(config.foreignKeys());
         SQLiteConnection jdbc = (SQLiteConnection) c.createConnection("jdbc:sqlite:" + file);
-        Conn conn = new Conn(jdbc, false);
+        Conn conn = new Conn(jdbc, false, statementMemory);
         try {
             String mode = conn.queryString("PRAGMA journal_mode=WAL");
             if (!"wal".equalsIgnoreCase(mode)) {
@@ -70,12 +72,12 @@ final class Conn implements AutoCloseable {
      * {@code foreign_keys}; a client checking {@code PRAGMA foreign_keys} through {@code /db/query}
      * sees what writes enforce).
      */
-    static Conn openReadOnly(Path file, DatabaseConfig config) throws SQLException {
+    static Conn openReadOnly(Path file, DatabaseConfig config, StatementMemory statementMemory) throws SQLException {
         SQLiteConfig c = baseConfig(config);
         c.setReadOnly(true);
         c.enforceForeignKeys(config.foreignKeys());
         SQLiteConnection jdbc = (SQLiteConnection) c.createConnection("jdbc:sqlite:" + file);
-        Conn conn = new Conn(jdbc, true);
+        Conn conn = new Conn(jdbc, true, statementMemory);
         try {
             conn.exec("PRAGMA query_only=1");
             conn.exec("PRAGMA synchronous=OFF");
@@ -132,8 +134,9 @@ final class Conn implements AutoCloseable {
 
     /**
      * Takes back a statement from {@link #statement}: reset (so it holds no read transaction and no
-     * lock) and its bindings cleared, then kept for the next use of the same text. The least recently
-     * used one is closed once more than {@value #CACHED_STATEMENTS} are kept.
+     * lock) and its bindings cleared, then kept for the next use of the same text. This connection's
+     * least recently used ones are closed while the kept statements of all connections take more than
+     * their {@link StatementMemory} allows.
      */
     void release(String sql, PreparedStatement ps) {
         try {

@@ -47,10 +47,13 @@ public final class Database implements AutoCloseable {
     private Conn rw;
     private ReadPool pool;
     private volatile boolean closed;
+    /** Shared by every connection's kept statements, through reopening. */
+    private final StatementMemory statementMemory;
 
     private Database(Path file, DatabaseConfig config) {
         this.file = file;
         this.config = config;
+        this.statementMemory = new StatementMemory(config.statementCacheBytes());
         openConnections();
         try {
             this.sqliteVersion = rw.jdbc().libversion();
@@ -293,7 +296,7 @@ public final class Database implements AutoCloseable {
             ensureOpen();
             Conn conn;
             try {
-                conn = Conn.openReadOnly(file, config);
+                conn = Conn.openReadOnly(file, config, statementMemory);
             } catch (SQLException e) {
                 throw new DatabaseException("cannot open a connection to pin: " + SqliteErrors.message(e), e);
             }
@@ -636,12 +639,12 @@ public final class Database implements AutoCloseable {
 
     private void openConnections() {
         try {
-            rw = Conn.openReadWrite(file, config);
+            rw = Conn.openReadWrite(file, config, statementMemory);
         } catch (SQLException e) {
             throw new DatabaseException("cannot open " + file + ": " + SqliteErrors.message(e), e);
         }
         try {
-            pool = ReadPool.open(file, config);
+            pool = ReadPool.open(file, config, statementMemory);
         } catch (SQLException e) {
             rw.close();
             rw = null;

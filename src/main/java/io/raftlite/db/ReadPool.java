@@ -18,20 +18,22 @@ import java.util.concurrent.LinkedBlockingDeque;
 final class ReadPool implements AutoCloseable {
     private final Path file;
     private final DatabaseConfig config;
+    private final StatementMemory statementMemory;
     private final int max;
     private final LinkedBlockingDeque<Conn> idle = new LinkedBlockingDeque<>();
     private final List<Conn> all = new CopyOnWriteArrayList<>();
     private int opened;
 
-    private ReadPool(Path file, DatabaseConfig config) {
+    private ReadPool(Path file, DatabaseConfig config, StatementMemory statementMemory) {
         this.file = file;
         this.config = config;
+        this.statementMemory = statementMemory;
         this.max = Math.max(1, config.readPoolSize());
     }
 
     /** A pool with one connection open, so that a file SQLite cannot read fails here and not at the first read. */
-    static ReadPool open(Path file, DatabaseConfig config) throws SQLException {
-        ReadPool pool = new ReadPool(file, config);
+    static ReadPool open(Path file, DatabaseConfig config, StatementMemory statementMemory) throws SQLException {
+        ReadPool pool = new ReadPool(file, config, statementMemory);
         pool.reserveOne();
         pool.idle.add(pool.openOne());
         return pool;
@@ -84,7 +86,7 @@ final class ReadPool implements AutoCloseable {
     }
 
     private Conn openOne() throws SQLException {
-        Conn conn = Conn.openReadOnly(file, config);
+        Conn conn = Conn.openReadOnly(file, config, statementMemory);
         all.add(conn);
         return conn;
     }

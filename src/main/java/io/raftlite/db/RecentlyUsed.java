@@ -1,28 +1,41 @@
 package io.raftlite.db;
 
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
- * A map that keeps at most {@code capacity} entries, dropping the least recently used one and
- * handing it to {@code onEvict} (which closes a prepared statement, say). Not thread-safe: one per
- * connection, used by whoever holds the connection.
+ * A map that drops its least recently used entries, handing each to {@code onEvict} (which closes a
+ * prepared statement, say), once it holds more than {@code capacity} of them or, when it counts its
+ * keys against a shared {@link StatementMemory}, once that memory is exceeded. Not thread-safe: one
+ * per connection, used by whoever holds the connection (the shared memory is thread-safe).
+ *
+ * <p>With a shared memory, a map drops only its own entries, and never the one just added: it may
+ * stay above the limit by that one entry while other maps hold the rest.
  */
 final class RecentlyUsed<K, V> {
-    private final LinkedHashMap<K, V> entries;
+    private final LinkedHashMap<K, V> entries = new LinkedHashMap<>(64, 0.75f, true);
+    private final int capacity;
+    private final Consumer<V> onEvict;
+    private final StatementMemory memory;
+    private final ToLongFunction<K> bytes;
 
+    /** Keeps at most {@code capacity} entries. */
     RecentlyUsed(int capacity, Consumer<V> onEvict) {
-        this.entries = new LinkedHashMap<>(64, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-                if (size() <= capacity) {
-                    return false;
-                }
-                onEvict.accept(eldest.getValue());
-                return true;
-            }
-        };
+        this(capacity, null, key -> 0, onEvict);
+    }
+
+    /**
+     * Keeps at most {@code capacity} entries, and gives up entries while {@code memory}, where each
+     * entry counts for {@code bytes} of its key, is exceeded.
+     */
+    RecentlyUsed(int capacity, StatementMemory memory, ToLongFunction<K> bytes, Consumer<V> onEvict) {
+        this.capacity = capacity;
+        this.memory = memory;
+        this.bytes = bytes;
+        this.onEvict = onEvict;
     }
 
     V get(K key) {
@@ -31,11 +44,29 @@ final class RecentlyUsed<K, V> {
 
     /** Adds or replaces; returns the value replaced, if any (not handed to {@code onEvict}). */
     V put(K key, V value) {
-        return entries.put(key, value);
+        V previous = entries.put(key, value);
+        if (previous == null && memory != null) {
+            memory.take(bytes.applyAsLong(key));
+        }
+        Iterator<Map.Entry<K, V>> eldest = null;
+        while (entries.size() > capacity || (memory != null && entries.size() > 1 && memory.exceeded())) {
+            if (eldest == null) {
+                eldest = entries.entrySet().iterator();
+            }
+            Map.Entry<K, V> e = eldest.next();
+            eldest.remove();
+            forget(e.getKey());
+            onEvict.accept(e.getValue());
+        }
+        return previous;
     }
 
     V remove(K key) {
-        return entries.remove(key);
+        V value = entries.remove(key);
+        if (value != null) {
+            forget(key);
+        }
+        return value;
     }
 
     int size() {
@@ -44,7 +75,14 @@ final class RecentlyUsed<K, V> {
 
     /** Empties the map, handing every value to {@code action}. */
     void clear(Consumer<V> action) {
+        entries.keySet().forEach(this::forget);
         entries.values().forEach(action);
         entries.clear();
+    }
+
+    private void forget(K key) {
+        if (memory != null) {
+            memory.give(bytes.applyAsLong(key));
+        }
     }
 }

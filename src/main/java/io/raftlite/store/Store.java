@@ -118,7 +118,8 @@ public final class Store implements AutoCloseable {
             // Unknown state (first start or a crash): rebuild from snapshot + log.
             deleteDatabaseFiles(dbFile);
         }
-        db = Database.open(dbFile, new DatabaseConfig(props.foreignKeys(), props.raft().readPoolSize(), 5000));
+        db = Database.open(dbFile, new DatabaseConfig(props.foreignKeys(), props.raft().readPoolSize(), 5000,
+                props.raft().statementCacheBytes()));
         fsm = new SqlStateMachine(db, cleanIndex, metrics);
 
         HostPort adv = HostPort.parse(props.advertisedRaftAddr(), "raft advertised address");

@@ -34,7 +34,8 @@ class ReadPoolTest {
     }
 
     private ReadPool pool(int size) throws Exception {
-        pool = ReadPool.open(dir.resolve("db.sqlite"), new DatabaseConfig(true, size, 5000));
+        pool = ReadPool.open(dir.resolve("db.sqlite"), new DatabaseConfig(true, size, 5000),
+                new StatementMemory(StatementMemory.DEFAULT_LIMIT_BYTES));
         return pool;
     }
 

@@ -17,11 +17,12 @@ class StatementCacheTest {
     @TempDir
     Path dir;
 
+    private final StatementMemory memory = new StatementMemory(StatementMemory.DEFAULT_LIMIT_BYTES);
     private Conn conn;
 
     @BeforeEach
     void open() throws Exception {
-        conn = Conn.openReadWrite(dir.resolve("db.sqlite"), DatabaseConfig.DEFAULT);
+        conn = Conn.openReadWrite(dir.resolve("db.sqlite"), DatabaseConfig.DEFAULT, memory);
         run("CREATE TABLE t (a, b)");
     }
 
@@ -62,16 +63,22 @@ class StatementCacheTest {
     }
 
     @Test
-    void aFailedStatementIsReusableAndTheCacheIsBounded() {
+    void aFailedStatementIsReusableAndTheCacheIsBounded() throws Exception {
+        conn.close();
+        assertThat(memory.usedBytes()).isZero();
+        StatementMemory small = new StatementMemory(20 * StatementMemory.estimate("INSERT INTO t VALUES(1000, 'v')"));
+        conn = Conn.openReadWrite(dir.resolve("db.sqlite"), DatabaseConfig.DEFAULT, small);
         assertThat(run("INSERT INTO t VALUES(1, 2, 3)")).isInstanceOf(StatementResult.Error.class);
         assertThat(run("INSERT INTO t VALUES(1, 2, 3)")).isInstanceOf(StatementResult.Error.class);
         List<String> distinct = new ArrayList<>();
-        for (int i = 0; i < Conn.CACHED_STATEMENTS + 50; i++) {
+        for (int i = 1000; i < 1200; i++) {
             distinct.add("INSERT INTO t VALUES(" + i + ", 'v')");
         }
         distinct.forEach(this::run);
-        assertThat(conn.cachedStatements()).isEqualTo(Conn.CACHED_STATEMENTS);
-        assertThat(rows("SELECT COUNT(*) FROM t")).containsExactly(List.of((long) Conn.CACHED_STATEMENTS + 50));
+        // texts of one length: the memory holds exactly 20 of them
+        assertThat(conn.cachedStatements()).isEqualTo(20);
+        assertThat(small.usedBytes()).isEqualTo(small.limitBytes());
+        assertThat(rows("SELECT COUNT(*) FROM t")).containsExactly(List.of(200L));
         // a schema change under a cached statement: SQLite re-prepares it
         run("ALTER TABLE t ADD COLUMN c");
         assertThat(run(distinct.get(distinct.size() - 1))).isInstanceOf(StatementResult.Error.class); // 2 values, 3 columns now
@@ -102,5 +109,38 @@ class StatementCacheTest {
         assertThat(run("INSERT INTO t VALUES(1, 'a')")).isEqualTo(new Write(1, 1, 0));
         assertThat(run("INSERT INTO t VALUES(2, 'b')")).isEqualTo(new Write(2, 1, 0));
         assertThat(run("UPDATE t SET b = 'c'")).isEqualTo(new Write(2, 2, 0));
+    }
+
+    @Test
+    void connectionsShareTheMemoryAndEachGivesUpOnlyItsOwnStatements() throws Exception {
+        String shape = "SELECT 1000 AS n";
+        StatementMemory shared = new StatementMemory(20 * StatementMemory.estimate(shape));
+        try (Conn a = Conn.openReadOnly(dir.resolve("db.sqlite"), DatabaseConfig.DEFAULT, shared);
+                Conn b = Conn.openReadOnly(dir.resolve("db.sqlite"), DatabaseConfig.DEFAULT, shared)) {
+            for (int i = 1000; i < 1015; i++) {
+                query(a, "SELECT " + i + " AS n");
+            }
+            for (int i = 2000; i < 2015; i++) {
+                query(b, "SELECT " + i + " AS n");
+            }
+            assertThat(a.cachedStatements()).isEqualTo(15);
+            assertThat(b.cachedStatements()).isEqualTo(5);
+            // a statement larger than all the memory is still kept, alone, by the connection that ran it
+            String large = "SELECT '" + "x".repeat(20 * shape.length() * 40) + "' AS n";
+            assertThat(query(b, large)).hasSize(1);
+            assertThat(b.cachedStatements()).isEqualTo(1);
+            assertThat(a.cachedStatements()).isEqualTo(15);
+            // and it is reused: running it again prepares nothing new
+            long used = shared.usedBytes();
+            assertThat(query(b, large)).hasSize(1);
+            assertThat(shared.usedBytes()).isEqualTo(used);
+        }
+        assertThat(shared.usedBytes()).isZero();
+    }
+
+    private static List<List<Object>> query(Conn c, String sql) {
+        StatementResult r = StatementRunner.query(c, new Statement(sql, List.of(), true), ExecutionOptions.DEFAULT);
+        assertThat(r).isInstanceOf(Rows.class);
+        return ((Rows) r).rows();
     }
 }
