@@ -38,10 +38,38 @@ final class Conn implements AutoCloseable {
     /** raftlite's own fixed SQL ({@link #exec}), each text prepared once for the connection's life. */
     private final java.util.Map<String, PreparedStatement> fixedStatements = new java.util.HashMap<>();
 
-    private Conn(SQLiteConnection jdbc, boolean readOnly, StatementMemory statementMemory) {
+    private final Keeping keeping;
+
+    /**
+     * Which client statements a connection may keep prepared. The connections of a {@link ReadPool}
+     * share one that lets a text be kept by one of them only ({@link ReadPool#borrowFor} then lends
+     * that one), so the pool holds one copy of each; the read-write connection keeps every text.
+     */
+    interface Keeping {
+        /** True if {@code conn} may keep {@code sql}; it then does until {@link #drop}. */
+        boolean claim(String sql, Conn conn);
+
+        /** {@code conn} no longer keeps {@code sql}. */
+        void drop(String sql, Conn conn);
+
+        /** Every connection keeps what it ran. */
+        Keeping EACH_ITS_OWN = new Keeping() {
+            @Override
+            public boolean claim(String sql, Conn conn) {
+                return true;
+            }
+
+            @Override
+            public void drop(String sql, Conn conn) {
+            }
+        };
+    }
+
+    private Conn(SQLiteConnection jdbc, boolean readOnly, StatementMemory statementMemory, Keeping keeping) {
         this.jdbc = jdbc;
         this.readOnly = readOnly;
-        this.statements = new RecentlyUsed<>(Integer.MAX_VALUE, statementMemory, StatementMemory::estimate, Conn::closeQuietly);
+        this.keeping = keeping;
+        this.statements = new RecentlyUsed<>(Integer.MAX_VALUE, statementMemory, StatementMemory::estimate, this::forget);
     }
 
     /** The read-write connection: WAL, synchronous=OFF, wal_autocheckpoint=0, foreign keys per config. */
@@ -49,7 +77,7 @@ final class Conn implements AutoCloseable {
         SQLiteConfig c = baseConfig(config);
         c.enforceForeignKeys(config.foreignKeys());
         SQLiteConnection jdbc = (SQLiteConnection) c.createConnection("jdbc:sqlite:" + file);
-        Conn conn = new Conn(jdbc, false, statementMemory);
+        Conn conn = new Conn(jdbc, false, statementMemory, Keeping.EACH_ITS_OWN);
         try {
             String mode = conn.queryString("PRAGMA journal_mode=WAL");
             if (!"wal".equalsIgnoreCase(mode)) {
@@ -72,12 +100,13 @@ final class Conn implements AutoCloseable {
      * {@code foreign_keys}; a client checking {@code PRAGMA foreign_keys} through {@code /db/query}
      * sees what writes enforce).
      */
-    static Conn openReadOnly(Path file, DatabaseConfig config, StatementMemory statementMemory) throws SQLException {
+    static Conn openReadOnly(Path file, DatabaseConfig config, StatementMemory statementMemory, Keeping keeping)
+            throws SQLException {
         SQLiteConfig c = baseConfig(config);
         c.setReadOnly(true);
         c.enforceForeignKeys(config.foreignKeys());
         SQLiteConnection jdbc = (SQLiteConnection) c.createConnection("jdbc:sqlite:" + file);
-        Conn conn = new Conn(jdbc, true, statementMemory);
+        Conn conn = new Conn(jdbc, true, statementMemory, keeping);
         try {
             conn.exec("PRAGMA query_only=1");
             conn.exec("PRAGMA synchronous=OFF");
@@ -134,7 +163,8 @@ final class Conn implements AutoCloseable {
 
     /**
      * Takes back a statement from {@link #statement}: reset (so it holds no read transaction and no
-     * lock) and its bindings cleared, then kept for the next use of the same text. This connection's
+     * lock) and its bindings cleared, then kept for the next use of the same text (unless another
+     * connection of its pool keeps that text, see {@link Keeping}). This connection's
      * least recently used ones are closed while the kept statements of all connections take more than
      * their {@link StatementMemory} allows.
      */
@@ -145,6 +175,10 @@ final class Conn implements AutoCloseable {
             ps.clearParameters();
             reset(ps);
         } catch (SQLException | RuntimeException e) {
+            forget(sql, ps);
+            return;
+        }
+        if (!keeping.claim(sql, this)) {
             closeQuietly(ps);
             return;
         }
@@ -162,6 +196,12 @@ final class Conn implements AutoCloseable {
     /** Statements kept for reuse (for tests). */
     int cachedStatements() {
         return statements.size();
+    }
+
+    /** Closes a statement no longer kept. */
+    private void forget(String sql, PreparedStatement ps) {
+        keeping.drop(sql, this);
+        closeQuietly(ps);
     }
 
     private static void closeQuietly(PreparedStatement ps) {
@@ -280,7 +320,7 @@ final class Conn implements AutoCloseable {
 
     @Override
     public void close() {
-        statements.clear(Conn::closeQuietly);
+        statements.clear(this::forget);
         fixedStatements.values().forEach(Conn::closeQuietly);
         fixedStatements.clear();
         try {

@@ -192,7 +192,7 @@ public final class Database implements AutoCloseable {
     /** Runs reads on a read-only connection; writes fail with {@code attempt to change database via query operation}. */
     public List<StatementResult> query(List<Statement> statements, ExecutionOptions options) {
         ExecutionOptions o = opts(options);
-        return withReader(conn -> {
+        return withReader(statements.isEmpty() ? null : statements.get(0).sql(), conn -> {
             List<StatementResult> results = new ArrayList<>(statements.size());
             boolean tx = o.transaction();
             boolean began = false;
@@ -296,7 +296,7 @@ public final class Database implements AutoCloseable {
             ensureOpen();
             Conn conn;
             try {
-                conn = Conn.openReadOnly(file, config, statementMemory);
+                conn = Conn.openReadOnly(file, config, statementMemory, Conn.Keeping.EACH_ITS_OWN);
             } catch (SQLException e) {
                 throw new DatabaseException("cannot open a connection to pin: " + SqliteErrors.message(e), e);
             }
@@ -622,11 +622,16 @@ public final class Database implements AutoCloseable {
     }
 
     private <T> T withReader(ReaderWork<T> work) {
+        return withReader(null, work);
+    }
+
+    /** Runs {@code work} on a read-only connection, the one that keeps {@code sql} prepared if it is idle. */
+    private <T> T withReader(String sql, ReaderWork<T> work) {
         lifecycle.readLock().lock();
         try {
             ensureOpen();
             ReadPool p = pool;
-            Conn conn = p.borrow();
+            Conn conn = p.borrowFor(sql);
             try {
                 return work.run(conn);
             } finally {

@@ -3,6 +3,7 @@ package io.raftlite.db;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingDeque;
 
@@ -14,14 +15,21 @@ import java.util.concurrent.LinkedBlockingDeque;
  * concurrency reads really have (a handful, since the container runs few threads), and each read
  * finds a connection whose page cache and prepared statements are warm. Handed out in turn, every
  * connection of the pool kept its own copy of the hot pages (up to 2 MiB each by SQLite's default).
+ *
+ * <p>A client SQL text is kept prepared by one connection of the pool at most (the first to run it
+ * while none kept it), and {@link #borrowFor} lends that connection when it is idle. Each connection
+ * keeping its own copy of every text, the few busy ones held the same statements four or five times
+ * over, in native and in Java heap memory, and a thousand texts no longer fitted.
  */
-final class ReadPool implements AutoCloseable {
+final class ReadPool implements AutoCloseable, Conn.Keeping {
     private final Path file;
     private final DatabaseConfig config;
     private final StatementMemory statementMemory;
     private final int max;
     private final LinkedBlockingDeque<Conn> idle = new LinkedBlockingDeque<>();
     private final List<Conn> all = new CopyOnWriteArrayList<>();
+    /** The connection that keeps each text prepared. */
+    private final ConcurrentHashMap<String, Conn> keepers = new ConcurrentHashMap<>();
     private int opened;
 
     private ReadPool(Path file, DatabaseConfig config, StatementMemory statementMemory) {
@@ -37,6 +45,36 @@ final class ReadPool implements AutoCloseable {
         pool.reserveOne();
         pool.idle.add(pool.openOne());
         return pool;
+    }
+
+    /**
+     * Takes the connection that keeps {@code sql} prepared if it is idle, else any as {@link #borrow}.
+     * {@code sql} may be null.
+     */
+    Conn borrowFor(String sql) {
+        if (sql != null) {
+            Conn keeper = keepers.get(sql);
+            if (keeper != null && idle.removeFirstOccurrence(keeper)) {
+                return keeper;
+            }
+        }
+        return borrow();
+    }
+
+    @Override
+    public boolean claim(String sql, Conn conn) {
+        Conn keeper = keepers.putIfAbsent(sql, conn);
+        return keeper == null || keeper == conn;
+    }
+
+    @Override
+    public void drop(String sql, Conn conn) {
+        keepers.remove(sql, conn);
+    }
+
+    /** How many texts the pool's connections keep prepared (for tests). */
+    int keptTexts() {
+        return keepers.size();
     }
 
     /** Takes a connection: an idle one, else a new one while fewer than the maximum are open, else waits. */
@@ -86,7 +124,7 @@ final class ReadPool implements AutoCloseable {
     }
 
     private Conn openOne() throws SQLException {
-        Conn conn = Conn.openReadOnly(file, config, statementMemory);
+        Conn conn = Conn.openReadOnly(file, config, statementMemory, this);
         all.add(conn);
         return conn;
     }

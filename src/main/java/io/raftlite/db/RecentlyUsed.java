@@ -3,6 +3,7 @@ package io.raftlite.db;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
@@ -18,20 +19,20 @@ import java.util.function.ToLongFunction;
 final class RecentlyUsed<K, V> {
     private final LinkedHashMap<K, V> entries = new LinkedHashMap<>(64, 0.75f, true);
     private final int capacity;
-    private final Consumer<V> onEvict;
+    private final BiConsumer<K, V> onEvict;
     private final StatementMemory memory;
     private final ToLongFunction<K> bytes;
 
     /** Keeps at most {@code capacity} entries. */
     RecentlyUsed(int capacity, Consumer<V> onEvict) {
-        this(capacity, null, key -> 0, onEvict);
+        this(capacity, null, key -> 0, (key, value) -> onEvict.accept(value));
     }
 
     /**
      * Keeps at most {@code capacity} entries, and gives up entries while {@code memory}, where each
      * entry counts for {@code bytes} of its key, is exceeded.
      */
-    RecentlyUsed(int capacity, StatementMemory memory, ToLongFunction<K> bytes, Consumer<V> onEvict) {
+    RecentlyUsed(int capacity, StatementMemory memory, ToLongFunction<K> bytes, BiConsumer<K, V> onEvict) {
         this.capacity = capacity;
         this.memory = memory;
         this.bytes = bytes;
@@ -56,7 +57,7 @@ final class RecentlyUsed<K, V> {
             Map.Entry<K, V> e = eldest.next();
             eldest.remove();
             forget(e.getKey());
-            onEvict.accept(e.getValue());
+            onEvict.accept(e.getKey(), e.getValue());
         }
         return previous;
     }
@@ -73,10 +74,12 @@ final class RecentlyUsed<K, V> {
         return entries.size();
     }
 
-    /** Empties the map, handing every value to {@code action}. */
-    void clear(Consumer<V> action) {
-        entries.keySet().forEach(this::forget);
-        entries.values().forEach(action);
+    /** Empties the map, handing every entry to {@code action}. */
+    void clear(BiConsumer<K, V> action) {
+        entries.forEach((key, value) -> {
+            forget(key);
+            action.accept(key, value);
+        });
         entries.clear();
     }
 

@@ -101,4 +101,41 @@ class ReadPoolTest {
         p.release(c);
         p.release(held);
     }
+
+    @Test
+    void aTextIsKeptByOneConnectionWhichIsLentForItWhenIdle() throws Exception {
+        ReadPool p = pool(16);
+        String sql = "SELECT v FROM t WHERE v = 'k1'";
+        Conn a = p.borrow();
+        Conn b = p.borrow();
+        read(a, sql);
+        read(b, sql);
+        // b ran it too, but a keeps it: the pool holds one prepared copy
+        assertThat(a.cachedStatements()).isEqualTo(1);
+        assertThat(b.cachedStatements()).isZero();
+        assertThat(p.keptTexts()).isEqualTo(1);
+        p.release(a);
+        p.release(b);
+        // b was returned last and would be lent next; for this text, a is
+        assertThat(p.borrowFor(sql)).isSameAs(a);
+        // while a is out, the text is read on another connection, which does not keep it
+        Conn other = p.borrowFor(sql);
+        assertThat(other).isSameAs(b);
+        read(other, sql);
+        assertThat(b.cachedStatements()).isZero();
+        assertThat(p.borrowFor(null)).isNotSameAs(a).isNotSameAs(b);
+        // once a gives it up (closed here), the next connection to run it keeps it
+        p.release(b);
+        a.close();
+        assertThat(p.keptTexts()).isZero();
+        Conn c = p.borrowFor(sql);
+        read(c, sql);
+        assertThat(c.cachedStatements()).isEqualTo(1);
+        assertThat(p.borrowFor(sql)).isNotSameAs(c);
+    }
+
+    private static void read(Conn conn, String sql) {
+        StatementResult r = StatementRunner.query(conn, new Statement(sql, List.of(), true), ExecutionOptions.DEFAULT);
+        assertThat(r).isInstanceOf(StatementResult.Rows.class);
+    }
 }

@@ -115,8 +115,8 @@ class StatementCacheTest {
     void connectionsShareTheMemoryAndEachGivesUpOnlyItsOwnStatements() throws Exception {
         String shape = "SELECT 1000 AS n";
         StatementMemory shared = new StatementMemory(20 * StatementMemory.estimate(shape));
-        try (Conn a = Conn.openReadOnly(dir.resolve("db.sqlite"), DatabaseConfig.DEFAULT, shared);
-                Conn b = Conn.openReadOnly(dir.resolve("db.sqlite"), DatabaseConfig.DEFAULT, shared)) {
+        try (Conn a = Conn.openReadOnly(dir.resolve("db.sqlite"), DatabaseConfig.DEFAULT, shared, Conn.Keeping.EACH_ITS_OWN);
+                Conn b = Conn.openReadOnly(dir.resolve("db.sqlite"), DatabaseConfig.DEFAULT, shared, Conn.Keeping.EACH_ITS_OWN)) {
             for (int i = 1000; i < 1015; i++) {
                 query(a, "SELECT " + i + " AS n");
             }
