@@ -41,9 +41,10 @@ final class Conn implements AutoCloseable {
     private final Keeping keeping;
 
     /**
-     * Which client statements a connection may keep prepared. The connections of a {@link ReadPool}
-     * share one that lets a text be kept by one of them only ({@link ReadPool#borrowFor} then lends
-     * that one), so the pool holds one copy of each; the read-write connection keeps every text.
+     * Which client statements a connection may keep prepared: a text from its second run on
+     * ({@link SecondRuns}). The connections of a {@link ReadPool} share one that also lets a text be
+     * kept by one of them only ({@link ReadPool#borrowFor} then lends that one), so the pool holds
+     * one copy of each.
      */
     interface Keeping {
         /** True if {@code conn} may keep {@code sql}; it then does until {@link #drop}. */
@@ -52,17 +53,20 @@ final class Conn implements AutoCloseable {
         /** {@code conn} no longer keeps {@code sql}. */
         void drop(String sql, Conn conn);
 
-        /** Every connection keeps what it ran. */
-        Keeping EACH_ITS_OWN = new Keeping() {
-            @Override
-            public boolean claim(String sql, Conn conn) {
-                return true;
-            }
+        /** For one connection alone: it keeps what ran before. */
+        static Keeping secondRuns() {
+            SecondRuns runs = new SecondRuns();
+            return new Keeping() {
+                @Override
+                public boolean claim(String sql, Conn conn) {
+                    return runs.ranBefore(sql);
+                }
 
-            @Override
-            public void drop(String sql, Conn conn) {
-            }
-        };
+                @Override
+                public void drop(String sql, Conn conn) {
+                }
+            };
+        }
     }
 
     private Conn(SQLiteConnection jdbc, boolean readOnly, StatementMemory statementMemory, Keeping keeping) {
@@ -77,7 +81,7 @@ final class Conn implements AutoCloseable {
         SQLiteConfig c = baseConfig(config);
         c.enforceForeignKeys(config.foreignKeys());
         SQLiteConnection jdbc = (SQLiteConnection) c.createConnection("jdbc:sqlite:" + file);
-        Conn conn = new Conn(jdbc, false, statementMemory, Keeping.EACH_ITS_OWN);
+        Conn conn = new Conn(jdbc, false, statementMemory, Keeping.secondRuns());
         try {
             String mode = conn.queryString("PRAGMA journal_mode=WAL");
             if (!"wal".equalsIgnoreCase(mode)) {

@@ -17,7 +17,7 @@ import java.util.concurrent.LinkedBlockingDeque;
  * connection of the pool kept its own copy of the hot pages (up to 2 MiB each by SQLite's default).
  *
  * <p>A client SQL text is kept prepared by one connection of the pool at most (the first to run it
- * while none kept it), and {@link #borrowFor} lends that connection when it is idle. Each connection
+ * a second time while none kept it), and {@link #borrowFor} lends that connection when it is idle. Each connection
  * keeping its own copy of every text, the few busy ones held the same statements four or five times
  * over, in native and in Java heap memory, and a thousand texts no longer fitted.
  */
@@ -30,6 +30,7 @@ final class ReadPool implements AutoCloseable, Conn.Keeping {
     private final List<Conn> all = new CopyOnWriteArrayList<>();
     /** The connection that keeps each text prepared. */
     private final ConcurrentHashMap<String, Conn> keepers = new ConcurrentHashMap<>();
+    private final SecondRuns runs = new SecondRuns();
     private int opened;
 
     private ReadPool(Path file, DatabaseConfig config, StatementMemory statementMemory) {
@@ -63,7 +64,14 @@ final class ReadPool implements AutoCloseable, Conn.Keeping {
 
     @Override
     public boolean claim(String sql, Conn conn) {
-        Conn keeper = keepers.putIfAbsent(sql, conn);
+        Conn keeper = keepers.get(sql);
+        if (keeper != null) {
+            return keeper == conn;
+        }
+        if (!runs.ranBefore(sql)) {
+            return false;
+        }
+        keeper = keepers.putIfAbsent(sql, conn);
         return keeper == null || keeper == conn;
     }
 
