@@ -17,9 +17,9 @@ import java.util.concurrent.LinkedBlockingDeque;
  * connection of the pool kept its own copy of the hot pages (up to 2 MiB each by SQLite's default).
  *
  * <p>A client SQL text is kept prepared by one connection of the pool at most (the first to run it
- * a second time while none kept it), and {@link #borrowFor} lends that connection when it is idle. Each connection
- * keeping its own copy of every text, the few busy ones held the same statements four or five times
- * over, in native and in Java heap memory, and a thousand texts no longer fitted.
+ * a second time while none kept it), and {@link #borrowFor} lends that connection when it is idle.
+ * When each connection kept its own copy of every text, the few busy ones held the same statements
+ * four or five times over, in native and in Java heap memory.
  */
 final class ReadPool implements AutoCloseable, Conn.Keeping {
     private final Path file;
