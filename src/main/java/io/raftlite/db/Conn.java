@@ -39,6 +39,9 @@ final class Conn implements AutoCloseable {
     private final java.util.Map<String, PreparedStatement> fixedStatements = new java.util.HashMap<>();
 
     private final Keeping keeping;
+    private final StatementMemory statementMemory;
+    /** Texts whose kept statement is out for use ({@link #statement}) and not yet back. */
+    private final java.util.Set<String> taken = new java.util.HashSet<>();
 
     /**
      * Which client statements a connection may keep prepared: a text from its second run on
@@ -73,6 +76,7 @@ final class Conn implements AutoCloseable {
         this.jdbc = jdbc;
         this.readOnly = readOnly;
         this.keeping = keeping;
+        this.statementMemory = statementMemory;
         this.statements = new RecentlyUsed<>(Integer.MAX_VALUE, statementMemory, StatementMemory::estimate, this::forget);
     }
 
@@ -162,17 +166,23 @@ final class Conn implements AutoCloseable {
      */
     PreparedStatement statement(String sql) throws SQLException {
         PreparedStatement ps = statements.remove(sql);
-        return ps != null ? ps : jdbc.prepareStatement(sql);
+        if (ps == null) {
+            return jdbc.prepareStatement(sql);
+        }
+        taken.add(sql);
+        return ps;
     }
 
     /**
      * Takes back a statement from {@link #statement}: reset (so it holds no read transaction and no
-     * lock) and its bindings cleared, then kept for the next use of the same text (unless another
-     * connection of its pool keeps that text, see {@link Keeping}). This connection's
+     * lock) and its bindings cleared, then kept for the next use of the same text: if it was kept
+     * already, else if {@link Keeping} lets this connection keep it and it is not too large
+     * ({@link StatementMemory#fits}). This connection's
      * least recently used ones are closed while the kept statements of all connections take more than
      * their {@link StatementMemory} allows.
      */
     void release(String sql, PreparedStatement ps) {
+        boolean wasKept = taken.remove(sql);
         try {
             // sqlite-jdbc keeps the bound values on the Java side too and binds them all at execute:
             // clearParameters clears both, reset ends the statement's read.
@@ -182,7 +192,7 @@ final class Conn implements AutoCloseable {
             forget(sql, ps);
             return;
         }
-        if (!keeping.claim(sql, this)) {
+        if (!wasKept && (!statementMemory.fits(sql) || !keeping.claim(sql, this))) {
             closeQuietly(ps);
             return;
         }

@@ -16,10 +16,13 @@ import java.util.concurrent.LinkedBlockingDeque;
  * finds a connection whose page cache and prepared statements are warm. Handed out in turn, every
  * connection of the pool kept its own copy of the hot pages (up to 2 MiB each by SQLite's default).
  *
- * <p>A client SQL text is kept prepared by one connection of the pool at most (the first to run it
- * a second time while none kept it), and {@link #borrowFor} lends that connection when it is idle.
- * When each connection kept its own copy of every text, the few busy ones held the same statements
- * four or five times over, in native and in Java heap memory.
+ * <p>A client SQL text is kept prepared by one connection of the pool (the first to run it a second
+ * time), and {@link #borrowFor} lends that connection when it is idle. When each connection kept
+ * its own copy of every text, the few busy ones held the same statements four or five times over,
+ * in native and in Java heap memory. A text read by several clients at once finds its connection
+ * busy, though: once its reads found every connection keeping it busy more often than idle, one
+ * more connection may keep it, and so on, so that a hot text gets about as many copies as it has
+ * concurrent readers, and a thousand texts read now and then one copy each.
  */
 final class ReadPool implements AutoCloseable, Conn.Keeping {
     private final Path file;
@@ -28,8 +31,8 @@ final class ReadPool implements AutoCloseable, Conn.Keeping {
     private final int max;
     private final LinkedBlockingDeque<Conn> idle = new LinkedBlockingDeque<>();
     private final List<Conn> all = new CopyOnWriteArrayList<>();
-    /** The connection that keeps each text prepared. */
-    private final ConcurrentHashMap<String, Conn> keepers = new ConcurrentHashMap<>();
+    /** The connections that keep each text prepared. */
+    private final ConcurrentHashMap<String, Keepers> keepers = new ConcurrentHashMap<>();
     private final SecondRuns runs = new SecondRuns();
     private int opened;
 
@@ -53,36 +56,117 @@ final class ReadPool implements AutoCloseable, Conn.Keeping {
      * {@code sql} may be null.
      */
     Conn borrowFor(String sql) {
-        if (sql != null) {
-            Conn keeper = keepers.get(sql);
-            if (keeper != null && idle.removeFirstOccurrence(keeper)) {
-                return keeper;
+        Keepers k = sql == null ? null : keepers.get(sql);
+        if (k != null) {
+            for (Conn keeper : k.conns) {
+                if (idle.removeFirstOccurrence(keeper)) {
+                    k.foundIdle();
+                    return keeper;
+                }
             }
+            k.foundBusy();
         }
         return borrow();
     }
 
     @Override
     public boolean claim(String sql, Conn conn) {
-        Conn keeper = keepers.get(sql);
-        if (keeper != null) {
-            return keeper == conn;
+        Keepers k = keepers.get(sql);
+        if (k == null) {
+            if (!runs.ranBefore(sql)) {
+                return false;
+            }
+            k = keepers.computeIfAbsent(sql, s -> new Keepers());
         }
-        if (!runs.ranBefore(sql)) {
-            return false;
-        }
-        keeper = keepers.putIfAbsent(sql, conn);
-        return keeper == null || keeper == conn;
+        return k.admit(conn);
     }
 
     @Override
     public void drop(String sql, Conn conn) {
-        keepers.remove(sql, conn);
+        Keepers k = keepers.get(sql);
+        if (k != null && k.remove(conn)) {
+            keepers.remove(sql, k);
+        }
+    }
+
+    /**
+     * The connections that keep one text prepared, and whether reads of it lately found them all
+     * busy more often than not. Thread-safe.
+     */
+    private static final class Keepers {
+        /**
+         * Net count of reads that found every keeper busy, over those that found one idle, at which
+         * one more connection may keep the text: a text whose keepers are busy for a fifth of its
+         * reads gets there about once in 65,000 runs of such reads, one busy for two thirds of them
+         * in about 24 reads.
+         */
+        private static final int CONTENDED = 8;
+
+        /** Replaced, never changed in place (read without the lock by {@link #borrowFor}). */
+        private volatile Conn[] conns = new Conn[0];
+        private final java.util.concurrent.atomic.AtomicInteger contention = new java.util.concurrent.atomic.AtomicInteger();
+        /** Emptied and out of the pool's map: admits no one (a new entry takes its place). */
+        private boolean retired;
+
+        void foundIdle() {
+            if (contention.get() > 0) {
+                contention.decrementAndGet();
+            }
+        }
+
+        void foundBusy() {
+            if (contention.get() < CONTENDED) {
+                contention.incrementAndGet();
+            }
+        }
+
+        /** True if {@code conn} may keep the text: the first to ask, or one more while it is contended. */
+        synchronized boolean admit(Conn conn) {
+            Conn[] now = conns;
+            if (retired) {
+                return false;
+            }
+            if (java.util.Arrays.asList(now).contains(conn)) {
+                return true;
+            }
+            if (now.length > 0 && contention.get() < CONTENDED) {
+                return false;
+            }
+            Conn[] more = java.util.Arrays.copyOf(now, now.length + 1);
+            more[now.length] = conn;
+            conns = more;
+            contention.set(0);
+            return true;
+        }
+
+        /** Forgets {@code conn}; true if no keeper is left (then this entry is retired). */
+        synchronized boolean remove(Conn conn) {
+            Conn[] now = conns;
+            int i = java.util.Arrays.asList(now).indexOf(conn);
+            if (i >= 0) {
+                Conn[] fewer = new Conn[now.length - 1];
+                System.arraycopy(now, 0, fewer, 0, i);
+                System.arraycopy(now, i + 1, fewer, i, now.length - i - 1);
+                conns = fewer;
+            }
+            retired = conns.length == 0;
+            return retired;
+        }
+
+        int size() {
+            return conns.length;
+        }
     }
 
     /** How many texts the pool's connections keep prepared (for tests). */
     int keptTexts() {
         return keepers.size();
+    }
+
+    /** How many of the pool's connections keep {@code sql} prepared (for tests). */
+    int copiesOf(String sql) {
+        Keepers k = keepers.get(sql);
+        return k == null ? 0 : k.size();
     }
 
     /** Takes a connection: an idle one, else a new one while fewer than the maximum are open, else waits. */

@@ -17,11 +17,17 @@ final class SecondRuns {
     /** True if {@code sql} ran before, as far as this remembers; notes that it ran now. */
     boolean ranBefore(String sql) {
         int hash = sql.hashCode();
-        int slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
+        int slot = slotOf(sql);
         if (hashes.get(slot) == hash) {
             return true;
         }
         hashes.set(slot, hash);
         return false;
+    }
+
+    /** Where {@code sql} is remembered; texts with the same slot push each other out. */
+    static int slotOf(String sql) {
+        int hash = sql.hashCode();
+        return (hash ^ (hash >>> 16)) & (SLOTS - 1);
     }
 }

@@ -27,6 +27,15 @@ final class StatementMemory {
         return 1536 + 32L * sql.length();
     }
 
+    /**
+     * True unless a statement prepared from {@code sql} would take more than a 64th of the memory:
+     * one text larger than all of it (a 600 KB {@code SELECT}, say) would otherwise, while one
+     * connection kept it, leave every other connection keeping only its newest statement.
+     */
+    boolean fits(String sql) {
+        return estimate(sql) <= limitBytes / 64;
+    }
+
     void take(long bytes) {
         usedBytes.addAndGet(bytes);
     }

@@ -136,6 +136,51 @@ class ReadPoolTest {
         assertThat(p.borrowFor(sql)).isNotSameAs(c);
     }
 
+    @Test
+    void aTextWhoseKeeperIsBusyMoreOftenThanNotGetsOneMoreCopy() throws Exception {
+        ReadPool p = pool(16);
+        String sql = "SELECT v FROM t WHERE v = 'hot'";
+        Conn a = p.borrow();
+        read(a, sql);
+        read(a, sql);
+        assertThat(p.copiesOf(sql)).isEqualTo(1);
+        // a stays out: reads of the text find its only keeper busy, and the eighth one keeps a copy
+        Conn other = null;
+        for (int i = 1; i <= 8; i++) {
+            other = p.borrowFor(sql);
+            assertThat(other).isNotSameAs(a);
+            read(other, sql);
+            p.release(other);
+            assertThat(p.copiesOf(sql)).as("after %d busy finds", i).isEqualTo(i < 8 ? 1 : 2);
+        }
+        assertThat(other.cachedStatements()).isEqualTo(1);
+        assertThat(p.borrowFor(sql)).isSameAs(other);
+        // found idle again, the count starts over: the next busy find does not add a third copy
+        Conn third = p.borrowFor(sql);
+        read(third, sql);
+        p.release(third);
+        assertThat(p.copiesOf(sql)).isEqualTo(2);
+        p.release(other);
+        p.release(a);
+        // both keep it until they close; then the text has no keeper
+        a.close();
+        other.close();
+        assertThat(p.copiesOf(sql)).isZero();
+        assertThat(p.keptTexts()).isZero();
+    }
+
+    @Test
+    void aTextTooLargeForItsShareOfTheMemoryIsNotKept() throws Exception {
+        ReadPool p = pool(16);
+        String large = "SELECT '" + "x".repeat((int) (StatementMemory.DEFAULT_LIMIT_BYTES / 64 / 32)) + "'";
+        Conn a = p.borrow();
+        read(a, large);
+        read(a, large);
+        assertThat(a.cachedStatements()).isZero();
+        assertThat(p.keptTexts()).isZero();
+        p.release(a);
+    }
+
     private static void read(Conn conn, String sql) {
         StatementResult r = StatementRunner.query(conn, new Statement(sql, List.of(), true), ExecutionOptions.DEFAULT);
         assertThat(r).isInstanceOf(StatementResult.Rows.class);

@@ -70,21 +70,21 @@ class StatementCacheTest {
     void aFailedStatementIsReusableAndTheCacheIsBounded() throws Exception {
         conn.close();
         assertThat(memory.usedBytes()).isZero();
-        StatementMemory small = new StatementMemory(20 * StatementMemory.estimate("INSERT INTO t VALUES(1000, 'v')"));
+        StatementMemory small = new StatementMemory(100 * StatementMemory.estimate("INSERT INTO t VALUES(1000, 'v')"));
         conn = Conn.openReadWrite(dir.resolve("db.sqlite"), DatabaseConfig.DEFAULT, small);
         assertThat(run("INSERT INTO t VALUES(1, 2, 3)")).isInstanceOf(StatementResult.Error.class);
         assertThat(run("INSERT INTO t VALUES(1, 2, 3)")).isInstanceOf(StatementResult.Error.class);
         List<String> distinct = new ArrayList<>();
-        for (int i = 1000; i < 1200; i++) {
+        for (int i = 1000; i < 1150; i++) {
             distinct.add("INSERT INTO t VALUES(" + i + ", 'v')");
         }
         distinct.forEach(this::run);
         assertThat(conn.cachedStatements()).isZero(); // each ran once: none is kept
         distinct.forEach(this::run);
-        // texts of one length: the memory holds exactly 20 of them
-        assertThat(conn.cachedStatements()).isEqualTo(20);
+        // texts of one length: the memory holds exactly 100 of them
+        assertThat(conn.cachedStatements()).isEqualTo(100);
         assertThat(small.usedBytes()).isEqualTo(small.limitBytes());
-        assertThat(rows("SELECT COUNT(*) FROM t")).containsExactly(List.of(400L));
+        assertThat(rows("SELECT COUNT(*) FROM t")).containsExactly(List.of(300L));
         // a schema change under a cached statement: SQLite re-prepares it
         run("ALTER TABLE t ADD COLUMN c");
         assertThat(run(distinct.get(distinct.size() - 1))).isInstanceOf(StatementResult.Error.class); // 2 values, 3 columns now
@@ -120,31 +120,60 @@ class StatementCacheTest {
     @Test
     void connectionsShareTheMemoryAndEachGivesUpOnlyItsOwnStatements() throws Exception {
         String shape = "SELECT 1000 AS n";
-        StatementMemory shared = new StatementMemory(20 * StatementMemory.estimate(shape));
+        long each = StatementMemory.estimate(shape);
+        StatementMemory shared = new StatementMemory(100 * each);
         try (Conn a = Conn.openReadOnly(dir.resolve("db.sqlite"), DatabaseConfig.DEFAULT, shared, Conn.Keeping.secondRuns());
                 Conn b = Conn.openReadOnly(dir.resolve("db.sqlite"), DatabaseConfig.DEFAULT, shared, Conn.Keeping.secondRuns())) {
-            for (int i = 1000; i < 1015; i++) {
+            for (int i = 1000; i < 1070; i++) {
                 query(a, "SELECT " + i + " AS n");
                 query(a, "SELECT " + i + " AS n");
             }
-            for (int i = 2000; i < 2015; i++) {
+            for (int i = 2000; i < 2070; i++) {
                 query(b, "SELECT " + i + " AS n");
                 query(b, "SELECT " + i + " AS n");
             }
-            assertThat(a.cachedStatements()).isEqualTo(15);
-            assertThat(b.cachedStatements()).isEqualTo(5);
-            // a statement larger than all the memory is still kept, alone, by the connection that ran it
-            String large = "SELECT '" + "x".repeat(20 * shape.length() * 40) + "' AS n";
-            assertThat(query(b, large)).hasSize(1);
-            assertThat(query(b, large)).hasSize(1);
-            assertThat(b.cachedStatements()).isEqualTo(1);
-            assertThat(a.cachedStatements()).isEqualTo(15);
-            // and it is reused: running it again prepares nothing new
+            assertThat(a.cachedStatements()).isEqualTo(70);
+            assertThat(b.cachedStatements()).isEqualTo(30);
+            // one and a half times the size: b gives up two of its own to keep it, a keeps all of its
+            String larger = "SELECT '" + "x".repeat(34) + "' AS n";
+            assertThat(StatementMemory.estimate(larger)).isEqualTo(each * 3 / 2);
+            query(b, larger);
+            query(b, larger);
+            assertThat(b.cachedStatements()).isEqualTo(29);
+            assertThat(a.cachedStatements()).isEqualTo(70);
+            assertThat(shared.usedBytes()).isLessThanOrEqualTo(shared.limitBytes());
+            // kept means reused: running it again takes no more memory
             long used = shared.usedBytes();
-            assertThat(query(b, large)).hasSize(1);
+            query(b, larger);
+            assertThat(shared.usedBytes()).isEqualTo(used);
+            // more than a 64th of all the memory: not kept at all, and nothing is given up for it
+            String tooLarge = "SELECT '" + "x".repeat(100) + "' AS n";
+            assertThat(shared.fits(tooLarge)).isFalse();
+            query(b, tooLarge);
+            query(b, tooLarge);
+            assertThat(b.cachedStatements()).isEqualTo(29);
             assertThat(shared.usedBytes()).isEqualTo(used);
         }
         assertThat(shared.usedBytes()).isZero();
+    }
+
+    @Test
+    void aKeptTextStaysKeptWhateverRunsBetweenItsRuns() {
+        String hot = "INSERT INTO t VALUES(?, 'hot')";
+        run(hot, Parameter.positional(0L));
+        run(hot, Parameter.positional(1L));
+        assertThat(conn.cachedStatements()).isEqualTo(1);
+        // a text that runs once and takes the hot text's slot in the table of texts seen before:
+        // the kept statement must not be closed for that
+        int n = 10_000;
+        while (SecondRuns.slotOf("INSERT INTO t VALUES(" + n + ", 'once')") != SecondRuns.slotOf(hot)) {
+            n++;
+        }
+        run("INSERT INTO t VALUES(" + n + ", 'once')");
+        run(hot, Parameter.positional(2L));
+        assertThat(conn.cachedStatements()).isEqualTo(1);
+        run(hot, Parameter.positional(3L));
+        assertThat(rows("SELECT COUNT(*) FROM t WHERE b = 'hot'")).containsExactly(List.of(4L));
     }
 
     private static List<List<Object>> query(Conn c, String sql) {
