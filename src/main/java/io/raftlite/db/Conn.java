@@ -56,6 +56,18 @@ final class Conn implements AutoCloseable {
         /** {@code conn} no longer keeps {@code sql}. */
         void drop(String sql, Conn conn);
 
+        /** Keeps nothing: for a connection that runs only raftlite's own SQL. */
+        Keeping NOTHING = new Keeping() {
+            @Override
+            public boolean claim(String sql, Conn conn) {
+                return false;
+            }
+
+            @Override
+            public void drop(String sql, Conn conn) {
+            }
+        };
+
         /** For one connection alone: it keeps what ran before. */
         static Keeping secondRuns() {
             SecondRuns runs = new SecondRuns();

@@ -296,7 +296,7 @@ public final class Database implements AutoCloseable {
             ensureOpen();
             Conn conn;
             try {
-                conn = Conn.openReadOnly(file, config, statementMemory, Conn.Keeping.secondRuns());
+                conn = Conn.openReadOnly(file, config, statementMemory, Conn.Keeping.NOTHING);
             } catch (SQLException e) {
                 throw new DatabaseException("cannot open a connection to pin: " + SqliteErrors.message(e), e);
             }

@@ -2,10 +2,12 @@ package io.raftlite.db;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Up to a fixed number of read-only connections; a borrower blocks when all are out. Thread-safe.
@@ -104,7 +106,7 @@ final class ReadPool implements AutoCloseable, Conn.Keeping {
 
         /** Replaced, never changed in place (read without the lock by {@link #borrowFor}). */
         private volatile Conn[] conns = new Conn[0];
-        private final java.util.concurrent.atomic.AtomicInteger contention = new java.util.concurrent.atomic.AtomicInteger();
+        private final AtomicInteger contention = new AtomicInteger();
         /** Emptied and out of the pool's map: admits no one (a new entry takes its place). */
         private boolean retired;
 
@@ -126,13 +128,13 @@ final class ReadPool implements AutoCloseable, Conn.Keeping {
             if (retired) {
                 return false;
             }
-            if (java.util.Arrays.asList(now).contains(conn)) {
+            if (Arrays.asList(now).contains(conn)) {
                 return true;
             }
             if (now.length > 0 && contention.get() < CONTENDED) {
                 return false;
             }
-            Conn[] more = java.util.Arrays.copyOf(now, now.length + 1);
+            Conn[] more = Arrays.copyOf(now, now.length + 1);
             more[now.length] = conn;
             conns = more;
             contention.set(0);
@@ -141,14 +143,7 @@ final class ReadPool implements AutoCloseable, Conn.Keeping {
 
         /** Forgets {@code conn}; true if no keeper is left (then this entry is retired). */
         synchronized boolean remove(Conn conn) {
-            Conn[] now = conns;
-            int i = java.util.Arrays.asList(now).indexOf(conn);
-            if (i >= 0) {
-                Conn[] fewer = new Conn[now.length - 1];
-                System.arraycopy(now, 0, fewer, 0, i);
-                System.arraycopy(now, i + 1, fewer, i, now.length - i - 1);
-                conns = fewer;
-            }
+            conns = Arrays.stream(conns).filter(c -> c != conn).toArray(Conn[]::new);
             retired = conns.length == 0;
             return retired;
         }
