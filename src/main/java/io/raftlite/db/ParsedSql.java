@@ -11,6 +11,13 @@ import java.util.List;
  * out once per text; {@link Cache} keeps the recent texts of one connection, so a client that sends
  * the same SQL again (parameterised writes, every node applying the same entry) does not have it
  * tokenized again. Not thread-safe, like the connection it belongs to.
+ *
+ * <p>A text that is one bare statement ({@link SqlScript#isOneBareStatement}) needs no tokenizing,
+ * so the cache does not keep it: it is worked out again each time, for about what a lookup costs.
+ * Keeping it cost memory over time instead: a connection that reads more such texts than the cache
+ * holds (point reads that embed their key) replaced an entry at nearly every read, and entries that
+ * lived that long had been moved to the old generation of the heap before they were dropped, which
+ * filled it at about 2 MB/s, and the heap grew toward its cap at the next full collection.
  */
 final class ParsedSql {
     private final String sql;
@@ -53,6 +60,9 @@ final class ParsedSql {
         }
 
         ParsedSql of(String sql) {
+            if (SqlScript.isOneBareStatement(sql)) {
+                return new ParsedSql(sql);
+            }
             ParsedSql p = recent.get(sql);
             if (p == null) {
                 p = new ParsedSql(sql);

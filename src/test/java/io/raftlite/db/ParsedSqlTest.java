@@ -24,14 +24,27 @@ class ParsedSqlTest {
     @Test
     void aTextIsParsedOnceWhileItIsRecentAndTheCacheIsBounded() {
         ParsedSql.Cache cache = new ParsedSql.Cache(2);
-        ParsedSql a = cache.of("SELECT 1");
-        assertThat(cache.of("SELECT 1")).isSameAs(a);
-        cache.of("SELECT 2");
-        assertThat(cache.of("SELECT 1")).isSameAs(a); // used again: now the most recent
-        cache.of("SELECT 3"); // evicts SELECT 2, the least recently used
-        assertThat(cache.of("SELECT 1")).isSameAs(a);
-        ParsedSql two = cache.of("SELECT 2");
-        assertThat(two.pieces()).isEqualTo(SqlScript.split("SELECT 2"));
-        assertThat(cache.of("SELECT 2")).isSameAs(two);
+        ParsedSql a = cache.of("SELECT ?");
+        assertThat(cache.of("SELECT ?")).isSameAs(a);
+        cache.of("SELECT 2;");
+        assertThat(cache.of("SELECT ?")).isSameAs(a); // used again: now the most recent
+        cache.of("SELECT 3 -- c"); // evicts SELECT 2;, the least recently used
+        assertThat(cache.of("SELECT ?")).isSameAs(a);
+        ParsedSql two = cache.of("SELECT 2;");
+        assertThat(two.pieces()).isEqualTo(SqlScript.split("SELECT 2;"));
+        assertThat(cache.of("SELECT 2;")).isSameAs(two);
+    }
+
+    @Test
+    void aBareStatementIsWorkedOutEachTimeAndTakesNoPlaceInTheCache() {
+        ParsedSql.Cache cache = new ParsedSql.Cache(2);
+        ParsedSql kept = cache.of("SELECT ?");
+        for (int i = 0; i < 10; i++) {
+            String bare = "SELECT v FROM t WHERE k='k" + i + "'";
+            ParsedSql p = cache.of(bare);
+            assertThat(p.pieces()).isEqualTo(SqlScript.split(bare));
+            assertThat(cache.of(bare)).isNotSameAs(p);
+        }
+        assertThat(cache.of("SELECT ?")).isSameAs(kept); // not pushed out by the ten bare texts
     }
 }

@@ -176,6 +176,45 @@ class StatementCacheTest {
         assertThat(rows("SELECT COUNT(*) FROM t WHERE b = 'hot'")).containsExactly(List.of(4L));
     }
 
+    @Test
+    void aKeptStatementIsLentToOneRunAtATimeAndIsNotClosedUnderItsRun() throws Exception {
+        conn.close();
+        String sql = "SELECT ? AS nnnn";
+        long each = StatementMemory.estimate(sql);
+        StatementMemory small = new StatementMemory(64 * each);
+        conn = Conn.openReadWrite(dir.resolve("db.sqlite"), DatabaseConfig.DEFAULT, small);
+        conn.release(sql, conn.statement(sql));
+        java.sql.PreparedStatement kept = conn.statement(sql);
+        conn.release(sql, kept); // from its second run on, kept
+        assertThat(conn.cachedStatements()).isEqualTo(1);
+
+        assertThat(conn.statement(sql)).isSameAs(kept);
+        java.sql.PreparedStatement second = conn.statement(sql); // the same text again while it is out
+        assertThat(second).isNotSameAs(kept);
+        conn.release(sql, second);
+        assertThat(second.isClosed()).isTrue(); // one copy per text: the second is not kept
+        assertThat(kept.isClosed()).isFalse();
+
+        // while it is out, 64 other texts are kept: the memory gives up the least recently used, this one
+        for (int i = 1000; i < 1064; i++) {
+            query(conn, "SELECT " + i + " AS n");
+            query(conn, "SELECT " + i + " AS n");
+        }
+        assertThat(conn.cachedStatements()).isEqualTo(64);
+        assertThat(kept.isClosed()).isFalse(); // not closed under its run
+        kept.setLong(1, 5);
+        try (java.sql.ResultSet rs = kept.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(5);
+        }
+        conn.release(sql, kept); // taken back as a statement not kept: kept again, another gives way
+        assertThat(kept.isClosed()).isFalse();
+        assertThat(conn.cachedStatements()).isEqualTo(64);
+        assertThat(small.usedBytes()).isEqualTo(small.limitBytes());
+        assertThat(conn.statement(sql)).isSameAs(kept);
+        conn.release(sql, kept);
+    }
+
     private static List<List<Object>> query(Conn c, String sql) {
         StatementResult r = StatementRunner.query(c, new Statement(sql, List.of(), true), ExecutionOptions.DEFAULT);
         assertThat(r).isInstanceOf(Rows.class);

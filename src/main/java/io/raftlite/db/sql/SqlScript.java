@@ -95,7 +95,7 @@ public final class SqlScript {
      * and NUL), and no whitespace at either end. Most point reads that embed their values are such
      * texts (a {@code -} in a literal or a parameter sends a text the long way, to the lexer).
      */
-    static boolean isOneBareStatement(String text) {
+    public static boolean isOneBareStatement(String text) {
         int n = text.length();
         if (n == 0 || SqlLexer.isSpace(text.charAt(0)) || SqlLexer.isSpace(text.charAt(n - 1))) {
             return false;
