@@ -15,9 +15,10 @@ import java.util.List;
  * <p>A text that is one bare statement ({@link SqlScript#isOneBareStatement}) needs no tokenizing,
  * so the cache does not keep it: it is worked out again each time, for about what a lookup costs.
  * Keeping it cost memory over time instead: a connection that reads more such texts than the cache
- * holds (point reads that embed their key) replaced an entry at nearly every read, and entries that
- * lived that long had been moved to the old generation of the heap before they were dropped, which
- * filled it at about 2 MB/s, and the heap grew toward its cap at the next full collection.
+ * holds (point reads that embed their key) replaced entries all the time, and entries that lived
+ * that long had been moved to the old generation of the heap before they were dropped (about
+ * 0.3 MB/s at 28,000 reads/s of a thousand texts, measured in a heap dump), which a full collection
+ * then answers by growing the heap toward its cap.
  */
 final class ParsedSql {
     private final String sql;
