@@ -47,7 +47,7 @@ final class Conn implements AutoCloseable {
     /** Texts whose {@link ParsedSql} a connection keeps. */
     static final int PARSED_TEXTS = 128;
 
-    private final ParsedSql.Cache parsed = new ParsedSql.Cache(PARSED_TEXTS);
+    private final ParsedSql.Cache parsed;
     /** raftlite's own fixed SQL ({@link #exec}), each text prepared once for the connection's life. */
     private final java.util.Map<String, PreparedStatement> fixedStatements = new java.util.HashMap<>();
 
@@ -101,6 +101,7 @@ final class Conn implements AutoCloseable {
         this.keeping = keeping;
         this.statementMemory = statementMemory;
         this.statements = new RecentlyUsed<>(Integer.MAX_VALUE, statementMemory, StatementMemory::estimate, this::evicted);
+        this.parsed = new ParsedSql.Cache(PARSED_TEXTS, !readOnly);
     }
 
     /** The read-write connection: WAL, synchronous=OFF, wal_autocheckpoint=0, foreign keys per config. */

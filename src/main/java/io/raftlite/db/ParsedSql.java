@@ -12,13 +12,15 @@ import java.util.List;
  * the same SQL again (parameterised writes, every node applying the same entry) does not have it
  * tokenized again. Not thread-safe, like the connection it belongs to.
  *
- * <p>A text that is one bare statement ({@link SqlScript#isOneBareStatement}) needs no tokenizing,
- * so the cache does not keep it: it is worked out again each time, for about what a lookup costs.
- * Keeping it cost memory over time instead: a connection that reads more such texts than the cache
- * holds (point reads that embed their key) replaced entries all the time, and entries that lived
- * that long had been moved to the old generation of the heap before they were dropped (about
- * 0.3 MB/s at 28,000 reads/s of a thousand texts, measured in a heap dump), which a full collection
- * then answers by growing the heap toward its cap.
+ * <p>On a read connection, a text that is one bare statement ({@link SqlScript#isOneBareStatement})
+ * is not kept: its statements are found without tokenizing, for about what a lookup costs, and reads
+ * only ask for those. Keeping it cost memory over time instead: a connection that reads more such
+ * texts than the cache holds (point reads that embed their key) replaced entries all the time, and
+ * entries that lived that long had been moved to the old generation of the heap before they were
+ * dropped (about 0.3 MB/s at 28,000 reads/s of a thousand texts, measured in a heap dump), which a
+ * full collection then answers by growing the heap toward its cap. The read-write connection keeps
+ * them: a write also asks {@link #plainDml}, which tokenizes, and a repeated bare write
+ * ({@code UPDATE c SET n = n + 1 WHERE id = 1}) is then tokenized once.
  */
 final class ParsedSql {
     private final String sql;
@@ -52,16 +54,21 @@ final class ParsedSql {
         return plainDml;
     }
 
-    /** The most recently used texts of one connection, at most {@code capacity}. */
+    /**
+     * The most recently used texts of one connection, at most {@code capacity}, bare statements
+     * included only if {@code keepsBareStatements}.
+     */
     static final class Cache {
         private final RecentlyUsed<String, ParsedSql> recent;
+        private final boolean keepsBareStatements;
 
-        Cache(int capacity) {
+        Cache(int capacity, boolean keepsBareStatements) {
             this.recent = new RecentlyUsed<>(capacity, evicted -> { });
+            this.keepsBareStatements = keepsBareStatements;
         }
 
         ParsedSql of(String sql) {
-            if (SqlScript.isOneBareStatement(sql)) {
+            if (!keepsBareStatements && SqlScript.isOneBareStatement(sql)) {
                 return new ParsedSql(sql);
             }
             ParsedSql p = recent.get(sql);
