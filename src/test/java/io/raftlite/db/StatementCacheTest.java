@@ -215,6 +215,34 @@ class StatementCacheTest {
         conn.release(sql, kept);
     }
 
+    @Test
+    void aKeptStatementThatCannotBeResetIsDroppedAndItsMemoryGivenBack() throws Exception {
+        String sql = "SELECT ? AS n";
+        conn.release(sql, conn.statement(sql));
+        java.sql.PreparedStatement kept = conn.statement(sql);
+        conn.release(sql, kept);
+        assertThat(conn.cachedStatements()).isEqualTo(1);
+        long used = memory.usedBytes();
+        assertThat(used).isEqualTo(StatementMemory.estimate(sql));
+
+        assertThat(conn.statement(sql)).isSameAs(kept);
+        kept.close(); // its run fails so that it cannot be reset
+        conn.release(sql, kept);
+        assertThat(conn.cachedStatements()).isZero();
+        assertThat(memory.usedBytes()).isZero();
+        // the text is prepared afresh, works, and is kept again
+        java.sql.PreparedStatement fresh = conn.statement(sql);
+        assertThat(fresh).isNotSameAs(kept);
+        fresh.setLong(1, 7);
+        try (java.sql.ResultSet rs = fresh.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(7);
+        }
+        conn.release(sql, fresh);
+        assertThat(conn.cachedStatements()).isEqualTo(1);
+        assertThat(memory.usedBytes()).isEqualTo(used);
+    }
+
     private static List<List<Object>> query(Conn c, String sql) {
         StatementResult r = StatementRunner.query(c, new Statement(sql, List.of(), true), ExecutionOptions.DEFAULT);
         assertThat(r).isInstanceOf(Rows.class);
