@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -59,6 +61,7 @@ public final class ClusterBootstrap implements AutoCloseable {
                 return t;
             });
     private volatile boolean closed;
+    private final Semaphore newNode = new Semaphore(0);
 
     public ClusterBootstrap(io.raftlite.store.Store store, RaftliteProperties props, ClusterClient client,
             ClusterService service, LeaderForwarder forwarder, LeaderForwarder.Credentials joinCredentials,
@@ -76,7 +79,7 @@ public final class ClusterBootstrap implements AutoCloseable {
     /** Makes the start-up decision and starts Raft; joining or bootstrapping continue in the background. */
     public void start() {
         store.listen();
-        idLearner.scheduleWithFixedDelay(this::learnPeerIds, 2, 10, java.util.concurrent.TimeUnit.SECONDS);
+        idLearner.scheduleWithFixedDelay(this::learnPeerIds, 2, 10, TimeUnit.SECONDS);
         RaftliteProperties.Cluster c = props.cluster();
         boolean discovery = !c.discoMode().isBlank();
         if (props.raft().nonVoter() && c.bootstrapExpect() > 0) {
@@ -176,7 +179,21 @@ public final class ClusterBootstrap implements AutoCloseable {
                         c.bootstrapExpectTimeout(), notifiedSnapshot());
                 deadline = System.nanoTime() + c.bootstrapExpectTimeout().toNanos();
             }
-            sleep(Duration.ofMillis(500));
+            awaitNewNode(Duration.ofMillis(500));
+        }
+    }
+
+    /**
+     * Waits until another node makes itself known, or for {@code most}: when the last expected node
+     * comes up, every node hears of it and bootstraps within milliseconds instead of at its next round.
+     */
+    private void awaitNewNode(Duration most) {
+        try {
+            if (newNode.tryAcquire(most.toMillis(), TimeUnit.MILLISECONDS)) {
+                newNode.drainPermits();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -200,8 +217,14 @@ public final class ClusterBootstrap implements AutoCloseable {
         }
     }
 
-    private synchronized void notified(String nodeId, String raftAddr) {
-        notified.put(raftAddr, nodeId);
+    private void notified(String nodeId, String raftAddr) {
+        boolean news;
+        synchronized (this) {
+            news = notified.put(raftAddr, nodeId) == null;
+        }
+        if (news) {
+            newNode.release(); // the bootstrap loop looks again at once instead of at its next round
+        }
     }
 
     private synchronized Map<String, String> notifiedSnapshot() {

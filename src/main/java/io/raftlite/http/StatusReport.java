@@ -146,7 +146,7 @@ final class StatusReport {
         s.put("fsm_index", store.appliedIndex());
         s.put("db_applied_index", store.appliedIndex());
         s.put("apply_timeout", GoDuration.format(props.raft().applyTimeout()));
-        s.put("election_timeout", GoDuration.format(props.raft().electionTimeout()));
+        s.put("election_timeout", GoDuration.format(store.electionTimeout()));
         s.put("snapshot_threshold", props.raft().snapshotThreshold());
         s.put("snapshot_interval", GoDuration.format(props.raft().snapshotInterval()));
         s.put("dir", store.dataDir().toString());

@@ -38,6 +38,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -69,6 +70,8 @@ public final class Store implements AutoCloseable {
     private RaftGroupService raftGroup;
     private RpcServer rpcServer;
     private Node node;
+    private RaftOptions raftOptions;
+    private ScheduledFuture<?> firstElection; // guarded by this
     private GroupCommit groupCommit;
     private PeerId self;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -190,7 +193,7 @@ public final class Store implements AutoCloseable {
         options.setSharedVoteTimer(true);
         options.setSharedStepDownTimer(true);
         options.setSharedSnapshotTimer(true);
-        RaftOptions raftOptions = new RaftOptions();
+        raftOptions = new RaftOptions();
         raftOptions.setSync(props.raft().sync());
         raftOptions.setSyncMeta(true);
         options.setRaftOptions(raftOptions);
@@ -343,7 +346,48 @@ public final class Store implements AutoCloseable {
         }
         Status st = node.resetPeers(new Configuration(voters));
         log.info("bootstrapping a new cluster with voters {}: {}", voters, st);
+        if (st.isOk() && voters.size() > 1 && voters.get(0).equals(self)) {
+            standForFirstElectionNow();
+        }
         return st.isOk();
+    }
+
+    /** How long the first voter of a new cluster waits before standing (see below). */
+    static final int FIRST_ELECTION_TIMEOUT_MS = 50;
+
+    /**
+     * The first election of a new cluster, without the wait of a lost leader. Every node of a
+     * bootstrap derives the same voter list, and only its first voter stands at once: it waits
+     * {@value #FIRST_ELECTION_TIMEOUT_MS} ms (so the others have set their configuration too),
+     * without the random spread, then every {@value #FIRST_ELECTION_TIMEOUT_MS} ms until a leader is
+     * known; the others keep the usual timeout (1 to 2 times {@code election-timeout}), so there is
+     * no split vote to resolve. Once a leader is known, or after one {@code election-timeout}, the
+     * node's own timeout and spread are back. This is only a matter of timing: the election is an
+     * ordinary pre-vote and vote.
+     */
+    private void standForFirstElectionNow() {
+        int usual = (int) props.raft().electionTimeout().toMillis();
+        int usualSpread = raftOptions.getMaxElectionDelayMs();
+        if (usual <= FIRST_ELECTION_TIMEOUT_MS) {
+            return;
+        }
+        raftOptions.setMaxElectionDelayMs(1); // SOFAJRaft draws the timeout from [t, t + spread)
+        node.resetElectionTimeoutMs(FIRST_ELECTION_TIMEOUT_MS);
+        long giveUpAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(usual);
+        firstElection = scheduler.scheduleWithFixedDelay(() -> endFirstElection(usual, usualSpread, giveUpAt), 5, 5,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void endFirstElection(int usualTimeout, int usualSpread, long giveUpAt) {
+        if (firstElection == null || !open || leaderRaftAddress().isEmpty() && System.nanoTime() < giveUpAt) {
+            return;
+        }
+        firstElection.cancel(false);
+        firstElection = null;
+        raftOptions.setMaxElectionDelayMs(usualSpread);
+        node.resetElectionTimeoutMs(usualTimeout);
+        String leader = leaderRaftAddress();
+        log.info("first election: {}", leader.isEmpty() ? "no leader yet, back to the usual timeout" : "leader " + leader);
     }
 
     // ---- membership (leader only) ----
@@ -886,6 +930,15 @@ public final class Store implements AutoCloseable {
 
     public long lastSnapshotIndex() {
         return fsm == null ? 0 : fsm.lastSnapshotIndex();
+    }
+
+    /**
+     * The election timeout the node uses now: the configured one, except while the first voter of a
+     * new cluster stands for the first election (see {@link #bootstrap}).
+     */
+    public Duration electionTimeout() {
+        Node n = open ? node : null;
+        return n == null ? props.raft().electionTimeout() : Duration.ofMillis(n.getOptions().getElectionTimeoutMs());
     }
 
     /** The current Raft term. */

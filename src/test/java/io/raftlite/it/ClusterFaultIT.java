@@ -209,6 +209,31 @@ class ClusterFaultIT {
     }
 
     /**
+     * A new cluster does not wait out an election timeout for its first leader: with a timeout of
+     * two minutes (so no node could stand before two minutes after the bootstrap), three nodes started
+     * together agree on a leader, the first voter of the bootstrap (the lowest address), long before
+     * it. Once the leader is known the first voter's timeout is the configured one again, as on the
+     * others.
+     */
+    @Test
+    void aNewClusterElectsItsFirstVoterWithoutWaitingOutTheElectionTimeout() {
+        long started = System.nanoTime();
+        cluster = ClusterNodes.form(dir, 3, "-raft-election-timeout", "2m");
+        NodeProcess leader = cluster.awaitLeader();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(took).isLessThan(Duration.ofMinutes(2));
+        String firstVoter = new java.util.TreeSet<>(ClusterNodes.addresses(cluster.nodes)).first();
+        assertThat(leader.raftAddress()).isEqualTo(firstVoter);
+        for (NodeProcess p : cluster.nodes) {
+            ClusterNodes.poll("the configured election timeout on " + p.raftAddress(), ClusterNodes.SETTLE, () -> {
+                JsonNode s = ClusterNodes.status(p);
+                return s != null && "2m0s".equals(s.path("election_timeout").asString("")) ? true : null;
+            });
+        }
+    }
+
+    /**
      * Five voters formed with {@code -bootstrap-expect 5} survive the loss of two (the leader among
      * them): writes and linearizable reads still work through every survivor. Losing a third leaves
      * no quorum: writes answer 503.
