@@ -142,11 +142,13 @@ final class StatusReport {
         raft.put("last_snapshot_index", store.lastSnapshotIndex());
         raft.put("num_peers", (long) Math.max(0, store.voters().size() - (store.isVoter() ? 1 : 0)));
         raft.put("voter", store.isVoter());
+        // Differs from election_timeout only while the first voter of a new cluster stands (Store#bootstrap).
+        raft.put("election_timeout_in_use", GoDuration.format(store.electionTimeout()));
         s.put("raft", raft);
         s.put("fsm_index", store.appliedIndex());
         s.put("db_applied_index", store.appliedIndex());
         s.put("apply_timeout", GoDuration.format(props.raft().applyTimeout()));
-        s.put("election_timeout", GoDuration.format(store.electionTimeout()));
+        s.put("election_timeout", GoDuration.format(props.raft().electionTimeout()));
         s.put("snapshot_threshold", props.raft().snapshotThreshold());
         s.put("snapshot_interval", GoDuration.format(props.raft().snapshotInterval()));
         s.put("dir", store.dataDir().toString());

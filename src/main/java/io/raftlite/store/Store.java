@@ -41,6 +41,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +72,7 @@ public final class Store implements AutoCloseable {
     private RpcServer rpcServer;
     private Node node;
     private RaftOptions raftOptions;
-    private ScheduledFuture<?> firstElection; // guarded by this
+    private final AtomicReference<ScheduledFuture<?>> firstElection = new AtomicReference<>();
     private GroupCommit groupCommit;
     private PeerId self;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -344,6 +345,13 @@ public final class Store implements AutoCloseable {
         if (!open || !currentConf().listPeers().isEmpty()) {
             return false;
         }
+        if (term() > 0) {
+            // A candidate of this cluster reached the node first (SOFAJRaft grants votes to nodes
+            // without a configuration too). Setting the configuration now would raise its term
+            // past the new leader's and depose it; the leader hands it the configuration instead.
+            log.info("not bootstrapping: already in term {} of a forming cluster", term());
+            return false;
+        }
         Status st = node.resetPeers(new Configuration(voters));
         log.info("bootstrapping a new cluster with voters {}: {}", voters, st);
         if (st.isOk() && voters.size() > 1 && voters.get(0).equals(self)) {
@@ -359,11 +367,18 @@ public final class Store implements AutoCloseable {
      * The first election of a new cluster, without the wait of a lost leader. Every node of a
      * bootstrap derives the same voter list, and only its first voter stands at once: it waits
      * {@value #FIRST_ELECTION_TIMEOUT_MS} ms (so the others have set their configuration too),
-     * without the random spread, then every {@value #FIRST_ELECTION_TIMEOUT_MS} ms until a leader is
-     * known; the others keep the usual timeout (1 to 2 times {@code election-timeout}), so there is
-     * no split vote to resolve. Once a leader is known, or after one {@code election-timeout}, the
-     * node's own timeout and spread are back. This is only a matter of timing: the election is an
-     * ordinary pre-vote and vote.
+     * without the random spread, and asks for pre-votes again every
+     * {@value #FIRST_ELECTION_TIMEOUT_MS} ms while it has no leader; the others keep the usual
+     * timeout (1 to 2 times {@code election-timeout}), so there is no split vote to resolve. Once a
+     * leader is known, or after one {@code election-timeout}, the node's own timeout and spread are
+     * back. This is only a matter of timing: the election is an ordinary pre-vote and vote (a vote
+     * that fails still waits SOFAJRaft's vote timeout, which this does not shorten).
+     *
+     * <p>In SOFAJRaft 1.4.1 {@code resetElectionTimeoutMs} changes the election timer and the leader
+     * lease ({@code electionTimeout} times 0.9), not the replicators' heartbeat interval, which is
+     * fixed when they start. The spread is a plain field of the options the node shares with us: it
+     * is written before {@code resetElectionTimeoutMs} on this thread, and that call takes the
+     * node's and the timer's locks, which the timer threads take before they read it.
      */
     private void standForFirstElectionNow() {
         int usual = (int) props.raft().electionTimeout().toMillis();
@@ -374,16 +389,25 @@ public final class Store implements AutoCloseable {
         raftOptions.setMaxElectionDelayMs(1); // SOFAJRaft draws the timeout from [t, t + spread)
         node.resetElectionTimeoutMs(FIRST_ELECTION_TIMEOUT_MS);
         long giveUpAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(usual);
-        firstElection = scheduler.scheduleWithFixedDelay(() -> endFirstElection(usual, usualSpread, giveUpAt), 5, 5,
-                TimeUnit.MILLISECONDS);
+        firstElection.set(scheduler.scheduleWithFixedDelay(() -> endFirstElection(usual, usualSpread, giveUpAt), 5, 5,
+                TimeUnit.MILLISECONDS));
     }
 
-    private synchronized void endFirstElection(int usualTimeout, int usualSpread, long giveUpAt) {
-        if (firstElection == null || !open || leaderRaftAddress().isEmpty() && System.nanoTime() < giveUpAt) {
+    /**
+     * Gives the first voter its own timeout and spread back once a leader is known (or at
+     * {@code giveUpAt}). Takes no lock of this store: it runs on the scheduler that group commit's
+     * timer uses too, and must not wait for {@link #close} handing leadership over.
+     */
+    private void endFirstElection(int usualTimeout, int usualSpread, long giveUpAt) {
+        ScheduledFuture<?> watch = firstElection.get();
+        if (watch == null || open && leaderRaftAddress().isEmpty() && System.nanoTime() < giveUpAt
+                || !firstElection.compareAndSet(watch, null)) {
             return;
         }
-        firstElection.cancel(false);
-        firstElection = null;
+        watch.cancel(false);
+        if (!open) {
+            return;
+        }
         raftOptions.setMaxElectionDelayMs(usualSpread);
         node.resetElectionTimeoutMs(usualTimeout);
         String leader = leaderRaftAddress();
