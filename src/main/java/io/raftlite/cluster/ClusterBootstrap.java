@@ -185,7 +185,8 @@ public final class ClusterBootstrap implements AutoCloseable {
 
     /**
      * Waits until another node makes itself known, or for {@code most}: when the last expected node
-     * comes up, every node hears of it and bootstraps within milliseconds instead of at its next round.
+     * comes up, the others look at the bootstrap again as soon as they hear of it instead of at their
+     * next round (a round's join and notify calls still come first).
      */
     private void awaitNewNode(Duration most) {
         try {
