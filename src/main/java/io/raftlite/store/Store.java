@@ -345,11 +345,12 @@ public final class Store implements AutoCloseable {
         if (!open || !currentConf().listPeers().isEmpty()) {
             return false;
         }
-        if (term() > 0) {
+        long term = term();
+        if (term > 0) {
             // A candidate of this cluster reached the node first (SOFAJRaft grants votes to nodes
             // without a configuration too). Setting the configuration now would raise its term
             // past the new leader's and depose it; the leader hands it the configuration instead.
-            log.info("not bootstrapping: already in term {} of a forming cluster", term());
+            log.info("not bootstrapping: already in term {} of a forming cluster", term);
             return false;
         }
         Status st = node.resetPeers(new Configuration(voters));
@@ -400,9 +401,9 @@ public final class Store implements AutoCloseable {
      */
     private void endFirstElection(int usualTimeout, int usualSpread, long giveUpAt) {
         ScheduledFuture<?> watch = firstElection.get();
-        if (watch == null || open && leaderRaftAddress().isEmpty() && System.nanoTime() < giveUpAt
-                || !firstElection.compareAndSet(watch, null)) {
-            return;
+        boolean stillStanding = open && leaderRaftAddress().isEmpty() && System.nanoTime() < giveUpAt;
+        if (watch == null || stillStanding || !firstElection.compareAndSet(watch, null)) {
+            return; // the one run that gets here restores
         }
         watch.cancel(false);
         if (!open) {

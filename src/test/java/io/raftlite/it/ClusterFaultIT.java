@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -223,7 +224,7 @@ class ClusterFaultIT {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(took).isLessThan(Duration.ofSeconds(60)); // no timer could have run out before 2 minutes
-        String firstVoter = new java.util.TreeSet<>(ClusterNodes.addresses(cluster.nodes)).first();
+        String firstVoter = new TreeSet<>(ClusterNodes.addresses(cluster.nodes)).first();
         assertThat(leader.raftAddress()).isEqualTo(firstVoter);
         for (NodeProcess p : cluster.nodes) {
             ClusterNodes.poll("the configured election timeout on " + p.raftAddress(), ClusterNodes.SETTLE, () -> {
