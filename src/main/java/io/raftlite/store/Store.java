@@ -12,6 +12,7 @@ import com.alipay.sofa.jraft.option.RaftOptions;
 import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.util.Endpoint;
+import com.alipay.sofa.jraft.util.Utils;
 import io.raftlite.command.LogEntries;
 import io.raftlite.command.LogEntry;
 import io.raftlite.command.SqlRequest;
@@ -130,8 +131,7 @@ public final class Store implements AutoCloseable {
         HostPort bind = HostPort.parse(props.raftAddr(), "raft address");
         self = new PeerId(new Endpoint(adv.host(), adv.port()), 0);
         // SOFAJRaft's factory binds every interface; bind only the address the operator gave.
-        rpcServer = new com.alipay.sofa.jraft.rpc.impl.BoltRpcServer(
-                new com.alipay.remoting.rpc.RpcServer(bind.host(), bind.port(), true));
+        rpcServer = ReplicationThreads.server(new com.alipay.remoting.rpc.RpcServer(bind.host(), bind.port(), true));
         RaftRpcServerFactory.addRaftRequestProcessors(rpcServer);
     }
 
@@ -147,6 +147,7 @@ public final class Store implements AutoCloseable {
         if (!rpcServer.init(null)) {
             throw new IllegalStateException("cannot listen on Raft address " + props.raftAddr());
         }
+        ReplicationThreads.answerOnNetworkThreads();
         listening = true;
     }
 
@@ -198,6 +199,7 @@ public final class Store implements AutoCloseable {
         raftOptions.setSync(props.raft().sync());
         raftOptions.setSyncMeta(true);
         options.setRaftOptions(raftOptions);
+        options.setAppendEntriesExecutors(ReplicationThreads.appendEntriesCallbacks(Utils.getDefaultAppendEntriesExecutor()));
 
         raftGroup = new RaftGroupService(GROUP, self, options, rpcServer);
         node = raftGroup.start(false);
