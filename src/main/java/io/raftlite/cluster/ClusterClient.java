@@ -11,35 +11,17 @@ import io.raftlite.config.HostPort;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Calls another node's cluster service over its Raft port. Thread-safe; one per node.
  */
 public final class ClusterClient implements AutoCloseable {
     private final RpcClient rpc;
-    /**
-     * Where answers are handed to their callers: not on the network thread that read them (the
-     * store has Bolt dispatch answers there), because a caller may go on to write an HTTP answer.
-     */
-    private final ThreadPoolExecutor answers = new ThreadPoolExecutor(0, 64, 30, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), ClusterClient::answerThread, new ThreadPoolExecutor.CallerRunsPolicy());
-    private static final AtomicInteger answerThreads = new AtomicInteger();
 
     public ClusterClient() {
         ClusterWire.register();
         rpc = RpcFactoryHelper.rpcFactory().createRpcClient();
         rpc.init(new RpcOptions());
-    }
-
-    private static Thread answerThread(Runnable task) {
-        Thread t = new Thread(task, "raftlite-cluster-answer-" + answerThreads.incrementAndGet());
-        t.setDaemon(true);
-        return t;
     }
 
     /** A call that could not be made or answered (connection refused, timeout, ...). */
@@ -68,9 +50,8 @@ public final class ClusterClient implements AutoCloseable {
 
     /**
      * As {@link #call}, without holding the calling thread: the future completes with the answer, or
-     * fails with {@link ClusterCallException} once no attempt got one. It completes on a thread of this
-     * client's, or on the calling thread when no attempt could be sent; callers should still not do
-     * slow work there.
+     * fails with {@link ClusterCallException} once no attempt got one. Callers should not do slow work
+     * on the thread that completes it (one of Bolt's).
      */
     public CompletableFuture<ClusterResponse> callAsync(String raftAddr, ClusterRequest request, Duration timeout,
             int retries) {
@@ -86,22 +67,14 @@ public final class ClusterClient implements AutoCloseable {
 
     private void attempt(Endpoint endpoint, ClusterRequest request, long timeoutMillis, int retriesLeft,
             CompletableFuture<ClusterResponse> result) {
-        InvokeCallback done = new InvokeCallback() {
-            @Override
-            public void complete(Object answer, Throwable error) {
-                if (error == null && answer instanceof ClusterResponse r) {
-                    result.complete(r);
-                    return;
-                }
-                RuntimeException failure = error == null ? new IllegalStateException("unexpected answer " + answer)
-                        : error instanceof RuntimeException r ? r : new IllegalStateException(error.getMessage(), error);
-                retryOrFail(endpoint, request, timeoutMillis, retriesLeft, result, failure);
+        InvokeCallback done = (answer, error) -> {
+            if (error == null && answer instanceof ClusterResponse r) {
+                result.complete(r);
+                return;
             }
-
-            @Override
-            public Executor executor() {
-                return answers;
-            }
+            RuntimeException failure = error == null ? new IllegalStateException("unexpected answer " + answer)
+                    : error instanceof RuntimeException r ? r : new IllegalStateException(error.getMessage(), error);
+            retryOrFail(endpoint, request, timeoutMillis, retriesLeft, result, failure);
         };
         try {
             rpc.invokeAsync(endpoint, request, done, timeoutMillis);
@@ -150,6 +123,5 @@ public final class ClusterClient implements AutoCloseable {
     @Override
     public void close() {
         rpc.shutdown();
-        answers.shutdown();
     }
 }

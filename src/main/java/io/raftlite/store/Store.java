@@ -12,7 +12,6 @@ import com.alipay.sofa.jraft.option.RaftOptions;
 import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.util.Endpoint;
-import com.alipay.sofa.jraft.util.Utils;
 import io.raftlite.command.LogEntries;
 import io.raftlite.command.LogEntry;
 import io.raftlite.command.SqlRequest;
@@ -147,7 +146,6 @@ public final class Store implements AutoCloseable {
         if (!rpcServer.init(null)) {
             throw new IllegalStateException("cannot listen on Raft address " + props.raftAddr());
         }
-        ReplicationThreads.answerOnNetworkThreads();
         listening = true;
     }
 
@@ -199,7 +197,6 @@ public final class Store implements AutoCloseable {
         raftOptions.setSync(props.raft().sync());
         raftOptions.setSyncMeta(true);
         options.setRaftOptions(raftOptions);
-        options.setAppendEntriesExecutors(ReplicationThreads.appendEntriesCallbacks(Utils.getDefaultAppendEntriesExecutor()));
 
         raftGroup = new RaftGroupService(GROUP, self, options, rpcServer);
         node = raftGroup.start(false);

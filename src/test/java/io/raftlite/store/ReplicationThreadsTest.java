@@ -7,13 +7,14 @@ import com.alipay.sofa.jraft.rpc.InvokeCallback;
 import com.alipay.sofa.jraft.rpc.RpcClient;
 import com.alipay.sofa.jraft.rpc.RpcContext;
 import com.alipay.sofa.jraft.rpc.RpcProcessor;
+import com.alipay.sofa.jraft.rpc.RpcRequests.AppendEntriesRequest;
 import com.alipay.sofa.jraft.rpc.RpcRequests.PingRequest;
 import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.rpc.impl.PingRequestProcessor;
+import com.alipay.sofa.jraft.rpc.impl.core.AppendEntriesRequestProcessor;
 import com.alipay.sofa.jraft.util.Endpoint;
 import com.alipay.sofa.jraft.util.RpcFactoryHelper;
-import com.alipay.sofa.jraft.util.concurrent.DefaultFixedThreadsExecutorGroup;
-import com.alipay.sofa.jraft.util.concurrent.SingleThreadExecutor;
+import com.google.protobuf.Message;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.List;
@@ -21,8 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -30,16 +29,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which thread handles replication's messages: over a real Bolt connection on loopback, answers
- * reach their callbacks on the network thread, the leader's AppendEntries callbacks run there, and
- * anything handed over from inside one goes to jraft's executor (its lock is not reentrant).
+ * Which thread handles a follower's AppendEntries: over a real Bolt connection on loopback, the
+ * network thread that read it, while the Raft port's other requests keep theirs; and one request at
+ * a time.
  */
 class ReplicationThreadsTest {
-    private static final String NETWORK_THREAD = "bolt-netty-client-worker";
+    /** Bolt's server-side network threads. */
+    private static final String NETWORK_THREAD = "Rpc-netty-server-worker";
+    private static final CompletableFuture<String> appendEntriesThread = new CompletableFuture<>();
+    private static final CompletableFuture<String> pingThread = new CompletableFuture<>();
     private static RpcServer server;
     private static RpcClient client;
     private static Endpoint endpoint;
-    private static ExecutorService standIn;
 
     @BeforeAll
     static void start() throws IOException {
@@ -49,75 +50,58 @@ class ReplicationThreadsTest {
         }
         endpoint = new Endpoint("127.0.0.1", port);
         server = ReplicationThreads.server(new com.alipay.remoting.rpc.RpcServer("127.0.0.1", port, true));
-        server.registerProcessor(new PingRequestProcessor(null));
+        // jraft's own processors, recording the thread they run on; then they answer as usual
+        // (an error here: no node of that group lives in this process).
+        server.registerProcessor(new AppendEntriesRequestProcessor(null) {
+            @Override
+            public Message processRequest(AppendEntriesRequest request, com.alipay.sofa.jraft.rpc.RpcRequestClosure done) {
+                appendEntriesThread.complete(Thread.currentThread().getName());
+                return super.processRequest(request, done);
+            }
+        });
+        server.registerProcessor(new PingRequestProcessor(null) {
+            @Override
+            public void handleRequest(RpcContext ctx, PingRequest request) {
+                pingThread.complete(Thread.currentThread().getName());
+                super.handleRequest(ctx, request);
+            }
+        });
         assertThat(server.init(null)).isTrue();
-        ReplicationThreads.answerOnNetworkThreads();
-        ReplicationThreads.answerOnNetworkThreads(); // idempotent
         client = RpcFactoryHelper.rpcFactory().createRpcClient();
         client.init(new RpcOptions());
-        standIn = Executors.newSingleThreadExecutor(r -> new Thread(r, "jraft-stand-in"));
     }
 
     @AfterAll
     static void stop() {
         client.shutdown();
         server.shutdown();
-        standIn.shutdownNow();
     }
 
-    private static PingRequest ping() {
-        return PingRequest.newBuilder().setSendTimestamp(System.currentTimeMillis()).build();
-    }
-
-    private static void call(Executor executor, Runnable onAnswer) throws Exception {
-        client.invokeAsync(endpoint, ping(), new InvokeCallback() {
+    private static void send(Message request) throws Exception {
+        client.invokeAsync(endpoint, request, new InvokeCallback() {
             @Override
             public void complete(Object result, Throwable err) {
-                onAnswer.run();
-            }
-
-            @Override
-            public Executor executor() {
-                return executor;
+                // The answer does not matter here, only where the request ran.
             }
         }, 10_000);
     }
 
     @Test
-    void anAnswerReachesACallbackWithoutExecutorOnTheNetworkThread() throws Exception {
-        CompletableFuture<String> thread = new CompletableFuture<>();
-        call(null, () -> thread.complete(Thread.currentThread().getName()));
-        assertThat(thread.get(10, TimeUnit.SECONDS)).startsWith(NETWORK_THREAD);
+    void appendEntriesRunsOnTheNetworkThreadThatReadIt() throws Exception {
+        send(AppendEntriesRequest.newBuilder().setGroupId("no-such-group").setServerId("127.0.0.1:1")
+                .setPeerId("127.0.0.1:2").setTerm(1).setPrevLogTerm(0).setPrevLogIndex(0).setCommittedIndex(0)
+                .build());
+        assertThat(appendEntriesThread.get(10, TimeUnit.SECONDS)).startsWith(NETWORK_THREAD);
     }
 
     @Test
-    void aCallbackWithItsOwnExecutorStillRunsThere() throws Exception {
-        CompletableFuture<String> thread = new CompletableFuture<>();
-        call(standIn, () -> thread.complete(Thread.currentThread().getName()));
-        assertThat(thread.get(10, TimeUnit.SECONDS)).isEqualTo("jraft-stand-in");
+    void otherRequestsKeepTheirThreads() throws Exception {
+        send(PingRequest.newBuilder().setSendTimestamp(System.currentTimeMillis()).build());
+        assertThat(pingThread.get(10, TimeUnit.SECONDS)).doesNotStartWith(NETWORK_THREAD);
     }
 
     @Test
-    void appendEntriesCallbacksRunOnTheNetworkThreadAndWhatTheyHandOverDoesNot() throws Exception {
-        SingleThreadExecutor callbacks = ReplicationThreads.appendEntriesCallbacks(
-                new DefaultFixedThreadsExecutorGroup(new ExecutorService[] {standIn})).next();
-        CompletableFuture<String> outer = new CompletableFuture<>();
-        CompletableFuture<String> nested = new CompletableFuture<>();
-        call(callbacks, () -> {
-            outer.complete(Thread.currentThread().getName());
-            callbacks.execute(() -> nested.complete(Thread.currentThread().getName()));
-        });
-        assertThat(outer.get(10, TimeUnit.SECONDS)).startsWith(NETWORK_THREAD);
-        assertThat(nested.get(10, TimeUnit.SECONDS)).isEqualTo("jraft-stand-in");
-
-        // Handed over outside an answer's dispatch (a timer, a sending thread): jraft's executor.
-        CompletableFuture<String> outside = new CompletableFuture<>();
-        callbacks.execute(() -> outside.complete(Thread.currentThread().getName()));
-        assertThat(outside.get(10, TimeUnit.SECONDS)).isEqualTo("jraft-stand-in");
-    }
-
-    @Test
-    void appendEntriesRequestsRunOnTheThreadThatReadThemOneAtATime() throws Exception {
+    void requestsAreHandledOneAtATime() throws Exception {
         CountDownLatch firstInside = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
         AtomicInteger inside = new AtomicInteger();
@@ -125,8 +109,7 @@ class ReplicationThreadsTest {
         RpcProcessor<String> jraft = new RpcProcessor<>() {
             @Override
             public void handleRequest(RpcContext ctx, String request) {
-                assertThat(inside.incrementAndGet()).isEqualTo(1);
-                handled.add(request + "@" + Thread.currentThread().getName());
+                handled.add(request + "@" + Thread.currentThread().getName() + " with " + inside.incrementAndGet());
                 if (request.equals("first")) {
                     firstInside.countDown();
                     try {
@@ -156,10 +139,12 @@ class ReplicationThreadsTest {
             Thread.onSpinWait();
         }
         assertThat(second.getState()).isEqualTo(Thread.State.BLOCKED);
-        assertThat(handled).containsExactly("first@reader-1");
+        assertThat(handled).containsExactly("first@reader-1 with 1");
         releaseFirst.countDown();
         first.join(10_000);
         second.join(10_000);
-        assertThat(handled).containsExactly("first@reader-1", "second@reader-2");
+        assertThat(first.isAlive() || second.isAlive()).as("both requests finished").isFalse();
+        // Each ran on the thread that handed it over, and alone.
+        assertThat(handled).containsExactly("first@reader-1 with 1", "second@reader-2 with 1");
     }
 }
