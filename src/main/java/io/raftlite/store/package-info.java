@@ -51,7 +51,9 @@
  *
  * <p>SOFAJRaft's transport can fail to reconnect the leader to a follower that was down;
  * {@link io.raftlite.store.ReplicationLinks} notices a peer without a connection and re-creates it
- * (docs/reliability.md has the finding).
+ * (docs/reliability.md has the finding). A follower handles AppendEntries on the network thread
+ * that read it, one at a time ({@link io.raftlite.store.ReplicationThreads}), which saves a write a
+ * thread hand-off; the leader keeps SOFAJRaft's threads for the answers (see that class for why).
  *
  * <h2>The Raft log's memory</h2>
  *
