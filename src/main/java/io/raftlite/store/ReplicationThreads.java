@@ -17,13 +17,17 @@ import java.util.concurrent.Executor;
  * microseconds. The follower's hand-off from the network thread was there to keep that thread
  * free; what runs on it instead is the node's handling of the request: it takes the node's lock,
  * checks the entries against its log and queues them for the log's own thread, which writes and
- * fsyncs them and sends the answer. Heartbeats are answered there at once.
+ * fsyncs them and sends the answer. Heartbeats are answered there at once. Rarely it is longer: a
+ * request with a new term has the node write its Raft metadata (an fsync), and a follower that
+ * catches up may read its log.
  *
  * <p>The price: while the node's lock is held elsewhere (for the longest while by an election,
  * which pings unreachable peers under it, up to the connect timeout each), the network thread
  * waits, and so do the other connections it reads. That stall is bounded, and the thread that
  * handled AppendEntries before waited just the same; nothing that holds the node's lock waits
- * for this node's server-side network threads, so it cannot become a deadlock.
+ * for this node's server-side network threads, so it cannot become a deadlock. Between nodes it
+ * can cost an election round: a peer's ping read by the waiting thread goes unanswered until the
+ * ping's timeout (about a second), and that peer is skipped for the round.
  *
  * <p>Not done: the leader's side. Handling AppendEntries answers on the leader's network threads
  * saved about as much again, but there the callback can wait for the node's lock (an answer with
@@ -60,13 +64,12 @@ final class ReplicationThreads {
 
         OneAtATimeOnNetworkThread(RpcProcessor<T> processor) {
             this.processor = processor;
-            this.selector = (requestClass, header) -> {
-                // What jraft's own selector does before a pipelined request: Bolt then hands the
-                // requests of one read to their processor on the network thread too, instead of
-                // queueing them to its pool as one task.
-                RpcFactoryHelper.rpcFactory().ensurePipeline();
-                return RUN_HERE;
-            };
+            this.selector = (requestClass, header) -> RUN_HERE;
+            // What jraft's own selector does before the first pipelined request, done once here so
+            // that no request is ever handled elsewhere: Bolt then hands the requests of one read
+            // to their processor on the network thread too, instead of queueing them to its pool
+            // as one task (which a later read could overtake).
+            RpcFactoryHelper.rpcFactory().ensurePipeline();
         }
 
         @Override
