@@ -46,6 +46,11 @@ final class ReplicationThreads {
      * of the work anyway.
      */
     static RpcServer server(com.alipay.remoting.rpc.RpcServer bolt) {
+        // What jraft's own selector does before the first pipelined request, done once here so
+        // that no request is ever handled elsewhere: Bolt then hands the requests of one read to
+        // their processor on the network thread too, instead of queueing them to its pool as one
+        // task (which a later read could overtake). The switch is process-wide.
+        RpcFactoryHelper.rpcFactory().ensurePipeline();
         return new BoltRpcServer(bolt) {
             @Override
             @SuppressWarnings({"rawtypes", "unchecked"})
@@ -60,16 +65,9 @@ final class ReplicationThreads {
     static final class OneAtATimeOnNetworkThread<T> implements RpcProcessor<T> {
         private static final Executor RUN_HERE = Runnable::run;
         private final RpcProcessor<T> processor;
-        private final ExecutorSelector selector;
 
         OneAtATimeOnNetworkThread(RpcProcessor<T> processor) {
             this.processor = processor;
-            this.selector = (requestClass, header) -> RUN_HERE;
-            // What jraft's own selector does before the first pipelined request, done once here so
-            // that no request is ever handled elsewhere: Bolt then hands the requests of one read
-            // to their processor on the network thread too, instead of queueing them to its pool
-            // as one task (which a later read could overtake).
-            RpcFactoryHelper.rpcFactory().ensurePipeline();
         }
 
         @Override
@@ -84,6 +82,7 @@ final class ReplicationThreads {
             return processor.interest();
         }
 
+        /** Without a selector (jraft's picks a thread per leader), Bolt runs every request here. */
         @Override
         public Executor executor() {
             return RUN_HERE;
@@ -91,7 +90,7 @@ final class ReplicationThreads {
 
         @Override
         public ExecutorSelector executorSelector() {
-            return selector;
+            return null;
         }
     }
 }

@@ -128,7 +128,8 @@ class ReplicationThreadsTest {
         };
         var onNetwork = new ReplicationThreads.OneAtATimeOnNetworkThread<>(jraft);
         assertThat(onNetwork.interest()).isEqualTo("test");
-        Executor selected = onNetwork.executorSelector().select("test", null);
+        assertThat(onNetwork.executorSelector()).isNull();
+        Executor selected = onNetwork.executor();
         Thread first = new Thread(() -> selected.execute(() -> onNetwork.handleRequest(null, "first")), "reader-1");
         Thread second = new Thread(() -> selected.execute(() -> onNetwork.handleRequest(null, "second")), "reader-2");
         first.start();
