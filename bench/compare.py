@@ -6,7 +6,8 @@ bench/target/raftlite-bench.jar, interleaved (round 1: every workload on raftlit
 dqlite in turn; round 2: the same again; ...), and prints the median of each figure over the
 rounds and its ratio to rqlite (the median of the per-round ratios, so a slow moment of the
 shared machine hits both sides of a ratio alike). Also reports how long each node took from
-process start to ready, and each node's resident memory at idle and at the end of the load.
+process start to ready (a node started alone on the quiet machine, before any cluster, and each
+node of the 3 started together), and each node's resident memory at idle and at the end of the load.
 
     python3 bench/compare.py                                   # 3 rounds of 10 s, everything
     python3 bench/compare.py --rounds 1 --duration 5s          # quick look
@@ -248,6 +249,7 @@ class Node:
         self.proc = None
         self.started = None
         self.ready_s = None
+        self.ready_cpu_s = None
 
     @property
     def pid(self):
@@ -261,7 +263,7 @@ class Node:
         os.makedirs(os.path.dirname(self.logfile), exist_ok=True)
         out = open(self.logfile, "ab")
         self.started = time.monotonic()
-        self.ready_s = None
+        self.ready_s = self.ready_cpu_s = None
         self.proc = subprocess.Popen(self.cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                      env=self.env, start_new_session=True)
         out.close()
@@ -292,27 +294,30 @@ def stop_processes(procs, grace=15.0):
 
 
 class Cluster:
-    """Three nodes of one system; knows how to start them, tell readiness and find the leader."""
+    """Nodes of one system (3, or 1 started alone); knows how to start them, tell readiness and find
+    the leader."""
 
-    def __init__(self, system, binary, port_base, run_dir, raftlite_jar=None):
+    def __init__(self, system, binary, port_base, run_dir, raftlite_jar=None, size=3):
         self.system = system
         self.binary = binary
-        self.dir = os.path.join(run_dir, system)
+        self.size = size
+        self.dir = os.path.join(run_dir, system if size == 3 else f"{system}-alone")
         self.nodes = []
-        off = port_base + PORT_OFFSET[system]
+        off = port_base + PORT_OFFSET[system] + (0 if size == 3 else 50)
         env = dict(os.environ)
         for k in ("JAVA_OPTS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS"):
             env.pop(k, None)  # default settings: no tuning flags from the caller's environment
         if raftlite_jar:
             env["RAFTLITE_JAR"] = raftlite_jar
-        ports = [(off + 10 * i + 1, off + 10 * i + 2) for i in range(3)]
+        ports = [(off + 10 * i + 1, off + 10 * i + 2) for i in range(size)]
         peers = ",".join(f"127.0.0.1:{p}" for _, p in ports)
         for i, (hp, pp) in enumerate(ports):
             data = os.path.join(self.dir, f"n{i + 1}")
             logfile = os.path.join(self.dir, f"n{i + 1}.log")
             if system in ("raftlite", "rqlite"):
                 cmd = [binary, "-node-id", f"n{i + 1}", "-http-addr", f"127.0.0.1:{hp}",
-                       "-raft-addr", f"127.0.0.1:{pp}", "-bootstrap-expect", "3", "-join", peers, data]
+                       "-raft-addr", f"127.0.0.1:{pp}"]
+                cmd += (["-bootstrap-expect", "3", "-join", peers] if size == 3 else []) + [data]
             elif system == "etcd":
                 cluster = ",".join(f"n{j + 1}=http://127.0.0.1:{p}" for j, (_, p) in enumerate(ports))
                 cmd = [binary, "--name", f"n{i + 1}", "--data-dir", data,
@@ -352,6 +357,7 @@ class Cluster:
                                        f"see {n.logfile}:\n{tail(n.logfile)}")
                 if self.ready(n):
                     n.ready_s = time.monotonic() - n.started
+                    n.ready_cpu_s = proc_cpu_s(n.pid)
                     pending.remove(n)
             if pending:
                 time.sleep(0.05)
@@ -377,7 +383,8 @@ class Cluster:
             for n in self.nodes:  # one at a time: each joins through the first
                 n.start(registry)
                 self.wait_ready([n])
-            self.wait_dqlite_voters()
+            if self.size == 3:
+                self.wait_dqlite_voters()
         else:
             for n in self.nodes:  # all at once, as docs/clustering.md does
                 n.start(registry)
@@ -557,6 +564,22 @@ def median_or_none(xs):
     return statistics.median(xs) if xs else None
 
 
+def start_alone(system, binary, port_base, run_dir, raftlite_jar, registry):
+    """Starts one node of a system on fresh data, with nothing else of the benchmark running, times it
+    from process start to ready, notes its CPU seconds and resident memory then, and stops it."""
+    c = Cluster(system, binary, port_base, run_dir, raftlite_jar, size=1)
+    node = c.nodes[0]
+    try:
+        c.start(registry)
+        return {"ready_s": round(node.ready_s, 2),
+                "cpu_s": None if node.ready_cpu_s is None else round(node.ready_cpu_s, 2),
+                "rss_mib": c.rss_mib()[0]}
+    finally:
+        if node.proc:
+            stop_processes([node.proc])
+        shutil.rmtree(c.dir, ignore_errors=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -574,6 +597,9 @@ def main():
     ap.add_argument("--json", default="", help="write the results here (default <work-dir>/results/compare-<time>.json)")
     ap.add_argument("--no-install", action="store_true", help="do not install missing peers")
     ap.add_argument("--no-restart", action="store_true", help="skip the restart-to-ready measurement")
+    ap.add_argument("--alone-starts", type=int, default=3,
+                    help="starts of a single node of each system, alone on the machine, before the clusters "
+                         "(default 3; 0 for none)")
     ap.add_argument("--keep-data", action="store_true", help="keep node data directories afterwards")
     a = ap.parse_args()
 
@@ -590,6 +616,8 @@ def main():
     cluster_warmup = parse_duration(a.cluster_warmup)
     if a.rounds < 1 or duration <= 0:
         sys.exit("--rounds and --duration must be positive")
+    if a.alone_starts < 0:
+        sys.exit("--alone-starts must be 0 or more")
 
     stamp = time.strftime("%Y%m%d-%H%M%S")
     run_dir = os.path.join(a.work_dir, f"run-{stamp}")
@@ -609,7 +637,7 @@ def main():
     doc = {"tool": "raftlite-bench compare", "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
            "params": {"rounds": a.rounds, "duration_s": duration, "warmup_s": warmup, "cluster_warmup_s": cluster_warmup,
                       "configs": [c[0] for c in configs], "systems": systems, "host_cpus": os.cpu_count()},
-           "unavailable": {}, "startup": {}, "runs": []}
+           "unavailable": {}, "alone": {}, "startup": {}, "runs": []}
     clusters = {}
     try:
         ensure_bench_jar()
@@ -636,6 +664,16 @@ def main():
         load = os.getloadavg()
         log(f"load average before start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs")
 
+        if a.alone_starts:
+            log(f"start-up of one node alone, {a.alone_starts} time(s) per system, interleaved")
+            for i in range(a.alone_starts):
+                for s in systems:
+                    r = start_alone(s, binaries[s], a.port_base, run_dir, raftlite_jar if s == "raftlite" else None,
+                                    registry)
+                    doc["alone"].setdefault(s, []).append(r)
+                    log(f"  {s}: ready {r['ready_s']:.2f}s (its CPU by then {fmt(r['cpu_s'], 2)}s, "
+                        f"RSS {fmt(r['rss_mib'])} MiB)")
+
         targets = {}
         for s in systems:
             c = Cluster(s, binaries[s], a.port_base, run_dir, raftlite_jar if s == "raftlite" else None)
@@ -648,6 +686,7 @@ def main():
                 "command": c.nodes[0].cmd if s != "raftlite" else
                 ["bin/raftlite (RAFTLITE_JAR=" + os.path.basename(raftlite_jar) + ")"] + c.nodes[0].cmd[1:],
                 "ready_s": [round(n.ready_s, 2) for n in c.nodes],
+                "ready_cpu_s": [None if n.ready_cpu_s is None else round(n.ready_cpu_s, 2) for n in c.nodes],
                 "all_ready_s": round(all_ready, 2),
                 "rss_idle_mib": c.rss_mib(),
                 "leader": leader.name,
@@ -756,11 +795,27 @@ def report(doc, systems, configs):
     for s in systems:
         st = doc["startup"][s]
         mib = lambda xs: "/".join("-" if x is None else f"{x:.0f}" for x in (xs or []))
-        rows.append([s, "/".join(f"{x:.2f}" for x in st["ready_s"]), f"{st['all_ready_s']:.2f}",
+        cpu = "/".join("-" if x is None else f"{x:.2f}" for x in st.get("ready_cpu_s", []))
+        rows.append([s, "/".join(f"{x:.2f}" for x in st["ready_s"]), cpu, f"{st['all_ready_s']:.2f}",
                      f"{st['restart_ready_s']:.2f}" if "restart_ready_s" in st else "-",
                      mib(st["rss_idle_mib"]), mib(st.get("rss_end_of_load_mib")), mib(st.get("rss_peak_mib"))])
-    print_table(["system", "ready s n1/n2/n3", "cluster s", "restart s", "RSS idle MiB", "RSS end of load MiB",
+    print_table(["system", "ready s n1/n2/n3", "CPU s at ready", "cluster s", "restart s", "RSS idle MiB", "RSS end of load MiB",
                  "RSS peak MiB"], rows)
+
+    if doc.get("alone"):
+        print("\n== One node started alone on fresh data (nothing else of the benchmark running): "
+              "process start to ready")
+        rows = []
+        for s in systems:
+            starts = doc["alone"].get(s) or []
+            if not starts:
+                continue
+            cpus = [x["cpu_s"] for x in starts if x["cpu_s"] is not None]
+            rows.append([s, "/".join(f"{x['ready_s']:.2f}" for x in starts),
+                         f"{statistics.median(x['ready_s'] for x in starts):.2f}",
+                         f"{statistics.median(cpus):.2f}" if cpus else "-",
+                         "/".join("-" if x["rss_mib"] is None else f"{x['rss_mib']:.0f}" for x in starts)])
+        print_table(["system", "ready s per start", "median s", "CPU s at ready (median)", "RSS at ready MiB"], rows)
 
     print(f"\n== Medians over {rounds} round(s) (throughput counts successful requests only)")
     med = {}
