@@ -6,8 +6,10 @@ bench/target/raftlite-bench.jar, interleaved (round 1: every workload on raftlit
 dqlite in turn; round 2: the same again; ...), and prints the median of each figure over the
 rounds and its ratio to rqlite (the median of the per-round ratios, so a slow moment of the
 shared machine hits both sides of a ratio alike). Also reports how long each node took from
-process start to ready (a node started alone on the quiet machine, before any cluster, and each
-node of the 3 started together), and each node's resident memory at idle and at the end of the load.
+process start to ready (a node started alone, before any cluster, while nothing else of the
+benchmark runs, and each node of the 3 started together) with the CPU it had used by then, and each
+node's resident memory at idle and at the end of the load. Before round 1 every cluster gets the
+same unmeasured warm-up (--cluster-warmup).
 
     python3 bench/compare.py                                   # 3 rounds of 10 s, everything
     python3 bench/compare.py --rounds 1 --duration 5s          # quick look
@@ -55,6 +57,8 @@ CONFIGS = [
     ("queued-32", "queued", 32, 2_000_000),
 ]
 PORT_OFFSET = {"raftlite": 0, "rqlite": 100, "etcd": 200, "dqlite": 300}
+# the cluster warm-up: (workloads, clients), each workload a third of --cluster-warmup
+WARMUP_PHASES = [("write,read-weak", "32"), ("write", "1")]
 
 
 def log(msg):
@@ -297,11 +301,11 @@ class Cluster:
     """Nodes of one system (3, or 1 started alone); knows how to start them, tell readiness and find
     the leader."""
 
-    def __init__(self, system, binary, port_base, run_dir, raftlite_jar=None, size=3):
+    def __init__(self, system, binary, port_base, run_dir, raftlite_jar=None, size=3, name=None):
         self.system = system
         self.binary = binary
         self.size = size
-        self.dir = os.path.join(run_dir, system if size == 3 else f"{system}-alone")
+        self.dir = os.path.join(run_dir, name or system)
         self.nodes = []
         off = port_base + PORT_OFFSET[system] + (0 if size == 3 else 50)
         env = dict(os.environ)
@@ -564,10 +568,11 @@ def median_or_none(xs):
     return statistics.median(xs) if xs else None
 
 
-def start_alone(system, binary, port_base, run_dir, raftlite_jar, registry):
+def start_alone(system, binary, port_base, run_dir, raftlite_jar, registry, index, keep_data):
     """Starts one node of a system on fresh data, with nothing else of the benchmark running, times it
-    from process start to ready, notes its CPU seconds and resident memory then, and stops it."""
-    c = Cluster(system, binary, port_base, run_dir, raftlite_jar, size=1)
+    from process start to ready, notes its CPU seconds and resident memory then, and stops it. Its log
+    stays in <run>/<system>-alone-<index>; its data goes unless keep_data."""
+    c = Cluster(system, binary, port_base, run_dir, raftlite_jar, size=1, name=f"{system}-alone-{index}")
     node = c.nodes[0]
     try:
         c.start(registry)
@@ -577,7 +582,8 @@ def start_alone(system, binary, port_base, run_dir, raftlite_jar, registry):
     finally:
         if node.proc:
             stop_processes([node.proc])
-        shutil.rmtree(c.dir, ignore_errors=True)
+        if not keep_data:
+            shutil.rmtree(node.data, ignore_errors=True)
 
 
 def main():
@@ -598,7 +604,7 @@ def main():
     ap.add_argument("--no-install", action="store_true", help="do not install missing peers")
     ap.add_argument("--no-restart", action="store_true", help="skip the restart-to-ready measurement")
     ap.add_argument("--alone-starts", type=int, default=3,
-                    help="starts of a single node of each system, alone on the machine, before the clusters "
+                    help="starts of a single node of each system, before the clusters, while nothing else of the benchmark runs "
                          "(default 3; 0 for none)")
     ap.add_argument("--keep-data", action="store_true", help="keep node data directories afterwards")
     a = ap.parse_args()
@@ -636,6 +642,8 @@ def main():
 
     doc = {"tool": "raftlite-bench compare", "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
            "params": {"rounds": a.rounds, "duration_s": duration, "warmup_s": warmup, "cluster_warmup_s": cluster_warmup,
+                      "cluster_warmup_phases": [{"workloads": w, "clients": int(c)} for w, c in WARMUP_PHASES],
+                      "alone_starts": a.alone_starts,
                       "configs": [c[0] for c in configs], "systems": systems, "host_cpus": os.cpu_count()},
            "unavailable": {}, "alone": {}, "startup": {}, "runs": []}
     clusters = {}
@@ -668,8 +676,13 @@ def main():
             log(f"start-up of one node alone, {a.alone_starts} time(s) per system, interleaved")
             for i in range(a.alone_starts):
                 for s in systems:
-                    r = start_alone(s, binaries[s], a.port_base, run_dir, raftlite_jar if s == "raftlite" else None,
-                                    registry)
+                    try:
+                        r = start_alone(s, binaries[s], a.port_base, run_dir,
+                                        raftlite_jar if s == "raftlite" else None, registry, i + 1, a.keep_data)
+                    except RuntimeError as e:  # recorded; the clusters are still measured
+                        log(f"  {s}: start {i + 1} alone failed: {e}")
+                        doc["alone"].setdefault(s, []).append({"error": str(e)[:2000]})
+                        continue
                     doc["alone"].setdefault(s, []).append(r)
                     log(f"  {s}: ready {r['ready_s']:.2f}s (its CPU by then {fmt(r['cpu_s'], 2)}s, "
                         f"RSS {fmt(r['rss_mib'])} MiB)")
@@ -701,16 +714,17 @@ def main():
                 # Writes at 1 client too: at 32 clients group commit puts about 31 writes in a log
                 # entry, so the code that runs once per entry gets 31 times fewer calls there, and at
                 # 1 client the JIT was still compiling it 20-25 s into the load (docs/benchmarks.md).
-                third = f"{cluster_warmup / 3:.1f}s"
-                for workload, clients in (("write,read-weak", "32"), ("write", "1")):
+                third = f"{max(1, round(cluster_warmup * 1000 / 3))}ms"
+                for workload, clients in WARMUP_PHASES:
                     extra = ["--workload", workload, "--clients", clients, "--duration", third,
-                             "--warmup", "0", "--reps", "1", "--keyspace", "1000"]
+                             "--warmup", "0", "--reps", "1", "--keyspace", "1000", "--count", "100000000"]
                     if s == "dqlite":
                         extra += ["--retry-busy", "100"]
                     bench(leader.url, s, extra, os.path.join(run_dir, f"{s}-warmup-{clients}.json"),
                           int(cluster_warmup + 300))
             targets[s] = leader
             log(f"  {s}: ready per node {', '.join(f'{x:.2f}s' for x in doc['startup'][s]['ready_s'])} "
+                f"(CPU by then {', '.join(fmt(x, 2) for x in doc['startup'][s]['ready_cpu_s'])}s) "
                 f"(all {all_ready:.2f}s), leader {leader.name}, idle RSS MiB {doc['startup'][s]['rss_idle_mib']}")
 
         runs = doc["runs"]
@@ -805,7 +819,7 @@ def report(doc, systems, configs):
         rows.append([s, "/".join(f"{x:.2f}" for x in st["ready_s"]), cpu, f"{st['all_ready_s']:.2f}",
                      f"{st['restart_ready_s']:.2f}" if "restart_ready_s" in st else "-",
                      mib(st["rss_idle_mib"]), mib(st.get("rss_end_of_load_mib")), mib(st.get("rss_peak_mib"))])
-    print_table(["system", "ready s n1/n2/n3", "CPU s at ready", "cluster s", "restart s", "RSS idle MiB", "RSS end of load MiB",
+    print_table(["system", "ready s n1/n2/n3", "CPU s at ready n1/n2/n3", "cluster s", "restart s", "RSS idle MiB", "RSS end of load MiB",
                  "RSS peak MiB"], rows)
 
     if doc.get("alone"):
@@ -813,15 +827,19 @@ def report(doc, systems, configs):
               "process start to ready")
         rows = []
         for s in systems:
-            starts = doc["alone"].get(s) or []
+            starts = [x for x in doc["alone"].get(s) or [] if "error" not in x]
+            failed = len(doc["alone"].get(s) or []) - len(starts)
             if not starts:
+                if failed:
+                    rows.append([s, f"{failed} failed", "-", "-", "-"])
                 continue
             cpus = [x["cpu_s"] for x in starts if x["cpu_s"] is not None]
             rows.append([s, "/".join(f"{x['ready_s']:.2f}" for x in starts),
                          f"{statistics.median(x['ready_s'] for x in starts):.2f}",
                          f"{statistics.median(cpus):.2f}" if cpus else "-",
                          "/".join("-" if x["rss_mib"] is None else f"{x['rss_mib']:.0f}" for x in starts)])
-        print_table(["system", "ready s per start", "median s", "CPU s at ready (median)", "RSS at ready MiB"], rows)
+        print_table(["system", "ready s per start", "median s", "CPU s at ready (median)", "RSS at ready MiB per start"],
+                    rows)
 
     print(f"\n== Medians over {rounds} round(s) (throughput counts successful requests only)")
     med = {}
