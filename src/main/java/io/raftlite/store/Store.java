@@ -5,6 +5,7 @@ import com.alipay.sofa.jraft.RaftGroupService;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.closure.ReadIndexClosure;
 import com.alipay.sofa.jraft.conf.Configuration;
+import com.alipay.sofa.jraft.core.NodeImpl;
 import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.option.NodeOptions;
@@ -24,6 +25,7 @@ import io.raftlite.db.Statement;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,6 +63,13 @@ public final class Store implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Store.class);
     static final String GROUP = "raftlite";
     private static final String CLEAN_MARKER = "clean-shutdown";
+    /**
+     * Two fields of SOFAJRaft's node that its {@code Node} interface does not expose: the current
+     * term, and when a leader was last heard from. Looked up once; null if a SOFAJRaft version
+     * renamed them, in which case {@link #term()} and {@link #millisSinceLeaderContact()} fall back.
+     */
+    private static final Field CURRENT_TERM = nodeField("currTerm");
+    private static final Field LAST_LEADER_CONTACT = nodeField("lastLeaderTimestamp");
 
     private final RaftliteProperties props;
     private final StoreMetrics metrics;
@@ -490,7 +499,7 @@ public final class Store implements AutoCloseable {
      * {@code listPeers()} answers only on the leader; every node knows the configuration.
      */
     private Configuration currentConf() {
-        if (node instanceof com.alipay.sofa.jraft.core.NodeImpl impl) {
+        if (node instanceof NodeImpl impl) {
             Configuration c = impl.getCurrentConf();
             return c == null ? new Configuration() : c;
         }
@@ -520,13 +529,25 @@ public final class Store implements AutoCloseable {
         if (node.isLeader()) {
             return 0;
         }
-        try {
-            java.lang.reflect.Field f = node.getClass().getDeclaredField("lastLeaderTimestamp");
-            f.setAccessible(true);
-            long last = f.getLong(node);
-            return last <= 0 ? Long.MAX_VALUE : Math.max(0, com.alipay.sofa.jraft.util.Utils.monotonicMs() - last);
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        if (LAST_LEADER_CONTACT == null || !(node instanceof NodeImpl)) {
             return Long.MAX_VALUE;
+        }
+        try {
+            long last = LAST_LEADER_CONTACT.getLong(node);
+            return last <= 0 ? Long.MAX_VALUE : Math.max(0, com.alipay.sofa.jraft.util.Utils.monotonicMs() - last);
+        } catch (IllegalAccessException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static Field nodeField(String name) {
+        try {
+            Field f = NodeImpl.class.getDeclaredField(name);
+            f.setAccessible(true);
+            return f.getType() == long.class ? f : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.warn("SOFAJRaft's node has no accessible field {}: {}", name, e.toString());
+            return null;
         }
     }
 
@@ -970,13 +991,14 @@ public final class Store implements AutoCloseable {
         if (!open) {
             return 0;
         }
-        try {
-            java.lang.reflect.Field f = node.getClass().getDeclaredField("currTerm");
-            f.setAccessible(true);
-            return f.getLong(node);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return Math.max(0, fsm.leaderTerm());
+        if (CURRENT_TERM != null && node instanceof NodeImpl) {
+            try {
+                return CURRENT_TERM.getLong(node);
+            } catch (IllegalAccessException e) {
+                // fall back below
+            }
         }
+        return Math.max(0, fsm.leaderTerm());
     }
 
     public String raftState() {

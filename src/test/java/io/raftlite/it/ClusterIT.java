@@ -171,6 +171,26 @@ class ClusterIT {
             Api.Response none = cluster.query(i, ROWS, "level=none");
             assertThat(none.header(SERVED_BY)).isEqualTo(cluster.httpAddress(i));
 
+            // freshness bounds a follower's local read by the time since it last heard from the
+            // leader (heartbeats come every few hundred ms at most); the leader ignores it.
+            Api.Response fresh = cluster.query(i, ROWS, "level=none&freshness=1m");
+            assertThat(fresh.status()).as("n%d freshness=1m: %s", i, fresh.body()).isEqualTo(200);
+            assertThat(fresh.json().path("results").path(0).path("values")).as("n%d freshness=1m", i)
+                    .isEqualTo(Api.parse(expected));
+            assertThat(fresh.header(SERVED_BY)).isEqualTo(cluster.httpAddress(i));
+            if (i == leader) {
+                Api.Response any = cluster.query(i, ROWS, "level=none&freshness=1ns");
+                assertThat(any.json().path("results").path(0).path("values")).isEqualTo(Api.parse(expected));
+            } else {
+                // Stale unless a heartbeat arrived within the same millisecond: poll for the answer.
+                int node = i;
+                LoopbackCluster.poll("n" + node + " to answer stale read at freshness=1ns", LoopbackCluster.SETTLE, () -> {
+                    Api.Response r = cluster.query(node, ROWS, "level=none&freshness=1ns");
+                    assertThat(r.status()).isEqualTo(200);
+                    return "stale read".equals(r.json().path("error").asString()) ? Boolean.TRUE : null;
+                });
+            }
+
             for (String level : List.of("weak", "linearizable", "strong", "auto", "")) {
                 Api.Response r = cluster.query(i, ROWS, level.isEmpty() ? "" : "level=" + level);
                 assertThat(r.status()).as("n%d level=%s: %s", i, level, r.body()).isEqualTo(200);
