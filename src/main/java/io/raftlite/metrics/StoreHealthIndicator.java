@@ -7,7 +7,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Readiness of the node: the store is open, a leader is known, and the log is applied up to the
- * commit index this node knows of. Part of the readiness group only: a node without a leader is
+ * commit index this node knows of, give or take the few entries a steady write load keeps in flight
+ * ({@code Store.isReady}). Part of the readiness group only: a node without a leader is
  * alive and must not be restarted for it.
  */
 @Component("raftlite")

@@ -68,6 +68,14 @@ public final class Store implements AutoCloseable {
      * term, and when a leader was last heard from. Looked up once; null if a SOFAJRaft version
      * renamed them, in which case {@link #term()} and {@link #millisSinceLeaderContact()} fall back.
      */
+    /**
+     * How many entries the log may be applied behind the commit index this node knows of while the
+     * node still counts as ready. Under a steady write load the state machine is always an entry or
+     * a few behind the commit index (it applies them one batch after the other), so a node without
+     * any slack answered about one readiness probe in nine with 503 at 32 writing clients; a node
+     * catching up a backlog is further behind than this.
+     */
+    static final long READY_APPLY_SLACK = 64;
     private static final Field CURRENT_TERM = nodeField("currTerm");
     private static final Field LAST_LEADER_CONTACT = nodeField("lastLeaderTimestamp");
 
@@ -937,7 +945,7 @@ public final class Store implements AutoCloseable {
     /** Open, leader known, and the log applied up to what this node knows is committed. */
     public boolean isReady() {
         return open && !fsm.errored() && !leaderRaftAddress().isEmpty()
-                && raftAppliedIndex() >= node.getLastCommittedIndex();
+                && raftAppliedIndex() >= node.getLastCommittedIndex() - READY_APPLY_SLACK;
     }
 
     public String nodeId() {
