@@ -72,8 +72,8 @@ public final class Store implements AutoCloseable {
      * How many entries the log may be applied behind the commit index this node knows of while the
      * node still counts as ready. Under a steady write load the state machine is always an entry or
      * a few behind the commit index (it applies them one batch after the other), so a node without
-     * any slack answered about one readiness probe in nine with 503 at 32 writing clients; a node
-     * catching up a backlog is further behind than this.
+     * any slack answered about one readiness probe in nine with 503 at 32 writing clients. A node
+     * further behind, such as one applying a long log again after a restart, is still not ready.
      */
     static final long READY_APPLY_SLACK = 64;
     private static final Field CURRENT_TERM = nodeField("currTerm");
