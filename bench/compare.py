@@ -493,6 +493,8 @@ def tail(path, n=15):
 def bench(target_url, system, args_extra, out_json, timeout):
     cmd = ["java", "-jar", BENCH_JAR, "--url", target_url, "--protocol", system, "--system", system,
            "--json", out_json] + args_extra
+    if system == "dqlite":
+        cmd += ["--retry-busy", "100"]  # dqlite-demo does not retry SQLITE_BUSY itself
     r = run_cmd(cmd, timeout)
     if r.returncode != 0 or not os.path.exists(out_json):
         raise RuntimeError(f"bench tool failed ({r.returncode}): {' '.join(cmd)}\n{r.stdout[-1500:]}\n{r.stderr[-1500:]}")
@@ -705,8 +707,6 @@ def main():
                 "leader": leader.name,
             }
             extra = ["--setup", "--prefill", "--workload", "none", "--keyspace", "1000"]
-            if s == "dqlite":
-                extra += ["--retry-busy", "100"]
             bench(leader.url, s, extra, os.path.join(run_dir, f"{s}-prefill.json"), 600)
             if cluster_warmup > 0:
                 # A JVM runs its request paths interpreted, then compiled once they are hot; without
@@ -718,8 +718,6 @@ def main():
                 for workload, clients in WARMUP_PHASES:
                     extra = ["--workload", workload, "--clients", clients, "--duration", third,
                              "--warmup", "0", "--reps", "1", "--keyspace", "1000", "--count", "100000000"]
-                    if s == "dqlite":
-                        extra += ["--retry-busy", "100"]
                     bench(leader.url, s, extra, os.path.join(run_dir, f"{s}-warmup-{clients}.json"),
                           int(cluster_warmup + 300))
             targets[s] = leader
@@ -737,8 +735,6 @@ def main():
                     extra = ["--workload", workload, "--clients", str(clients), "--duration", f"{duration}s",
                              "--warmup", f"{warmup}s", "--count", str(count), "--reps", "1", "--keyspace", "1000",
                              "--pids", ",".join(str(p) for p in c.pids())]
-                    if s == "dqlite":
-                        extra += ["--retry-busy", "100"]  # dqlite-demo does not retry SQLITE_BUSY itself
                     tmp = os.path.join(run_dir, f"r{rnd}-{name}-{s}.json")
                     result, _ = bench(leader.url, s, extra, tmp, int(duration + warmup + 300))
                     entry = result["results"][0]

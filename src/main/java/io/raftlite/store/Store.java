@@ -64,11 +64,6 @@ public final class Store implements AutoCloseable {
     static final String GROUP = "raftlite";
     private static final String CLEAN_MARKER = "clean-shutdown";
     /**
-     * Two fields of SOFAJRaft's node that its {@code Node} interface does not expose: the current
-     * term, and when a leader was last heard from. Looked up once; null if a SOFAJRaft version
-     * renamed them, in which case {@link #term()} and {@link #millisSinceLeaderContact()} fall back.
-     */
-    /**
      * How many entries the log may be applied behind the commit index this node knows of while the
      * node still counts as ready. Under a steady write load the state machine is always an entry or
      * a few behind the commit index (it applies them one batch after the other), so a node without
@@ -76,6 +71,11 @@ public final class Store implements AutoCloseable {
      * further behind, such as one applying a long log again after a restart, is still not ready.
      */
     static final long READY_APPLY_SLACK = 64;
+    /**
+     * Two fields of SOFAJRaft's node that its {@code Node} interface does not expose: the current
+     * term, and when a leader was last heard from. Looked up once; null if a SOFAJRaft version
+     * renamed them, in which case {@link #term()} and {@link #millisSinceLeaderContact()} fall back.
+     */
     private static final Field CURRENT_TERM = nodeField("currTerm");
     private static final Field LAST_LEADER_CONTACT = nodeField("lastLeaderTimestamp");
 
@@ -537,14 +537,19 @@ public final class Store implements AutoCloseable {
         if (node.isLeader()) {
             return 0;
         }
-        if (LAST_LEADER_CONTACT == null || !(node instanceof NodeImpl)) {
-            return Long.MAX_VALUE;
+        long last = nodeLong(LAST_LEADER_CONTACT);
+        return last <= 0 ? Long.MAX_VALUE : Math.max(0, com.alipay.sofa.jraft.util.Utils.monotonicMs() - last);
+    }
+
+    /** One of the node's fields looked up by {@link #nodeField}, or -1 if it cannot be read. */
+    private long nodeLong(Field field) {
+        if (field == null || !(node instanceof NodeImpl)) {
+            return -1;
         }
         try {
-            long last = LAST_LEADER_CONTACT.getLong(node);
-            return last <= 0 ? Long.MAX_VALUE : Math.max(0, com.alipay.sofa.jraft.util.Utils.monotonicMs() - last);
+            return field.getLong(node);
         } catch (IllegalAccessException e) {
-            return Long.MAX_VALUE;
+            return -1;
         }
     }
 
@@ -942,7 +947,10 @@ public final class Store implements AutoCloseable {
         return leader == null || leader.isEmpty() ? "" : leader.getEndpoint().toString();
     }
 
-    /** Open, leader known, and the log applied up to what this node knows is committed. */
+    /**
+     * Open, leader known, and the log applied up to what this node knows is committed, less
+     * {@link #READY_APPLY_SLACK} entries.
+     */
     public boolean isReady() {
         return open && !fsm.errored() && !leaderRaftAddress().isEmpty()
                 && raftAppliedIndex() >= node.getLastCommittedIndex() - READY_APPLY_SLACK;
@@ -999,14 +1007,8 @@ public final class Store implements AutoCloseable {
         if (!open) {
             return 0;
         }
-        if (CURRENT_TERM != null && node instanceof NodeImpl) {
-            try {
-                return CURRENT_TERM.getLong(node);
-            } catch (IllegalAccessException e) {
-                // fall back below
-            }
-        }
-        return Math.max(0, fsm.leaderTerm());
+        long term = nodeLong(CURRENT_TERM);
+        return term >= 0 ? term : Math.max(0, fsm.leaderTerm());
     }
 
     public String raftState() {
